@@ -1,0 +1,1 @@
+"""Pure policy core: access evaluation and content detection."""

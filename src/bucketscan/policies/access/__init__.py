@@ -1,0 +1,1 @@
+"""Access evaluation: who can read and list each bucket and object, with reasons."""

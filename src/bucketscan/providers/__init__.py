@@ -1,0 +1,1 @@
+"""Adapters that talk to cloud SDKs and produce access-fact records."""

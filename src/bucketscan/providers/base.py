@@ -1,0 +1,42 @@
+"""The contract every storage provider adapter fulfils."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from bucketscan.records.common import Bucket, BucketRef, StoredObject
+
+
+class ProviderError(Exception):
+    """A provider could not start: missing credentials, unreachable endpoint; message is one line."""
+
+
+class Provider(Protocol):
+    """Enumerates buckets and objects, gathers access facts, reads bounded content."""
+
+    name: str
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """Buckets/containers to scan (cheap enumeration; raises ProviderError if it cannot start)."""
+        ...
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """Gather every access fact of one bucket; failures become `unreadable` entries."""
+        ...
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """Lazily page through the bucket's objects."""
+        ...
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """Return `obj` with its per-object access facts (e.g. ACL) filled in."""
+        ...
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """Read at most `limit` bytes of the object (a range read), into memory only."""
+        ...
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """The object's public URL (what an anonymous reader would fetch)."""
+        ...

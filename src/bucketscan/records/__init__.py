@@ -1,0 +1,1 @@
+"""Records shared by providers, policies and the scanner."""

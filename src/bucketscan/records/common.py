@@ -1,0 +1,88 @@
+"""Provider-neutral records that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bucketscan.records.facts import BucketFacts, ObjectFacts
+
+
+class Exposure(str, Enum):
+    """Who can perform an action."""
+
+    PUBLIC = "public"
+    AUTHENTICATED = "authenticated"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+# Widest first: an unknown part never hides a known public part, and never reads as private.
+_WIDTH = {
+    Exposure.PUBLIC: 3,
+    Exposure.AUTHENTICATED: 2,
+    Exposure.UNKNOWN: 1,
+    Exposure.PRIVATE: 0,
+}
+
+
+def widest(*exposures: Exposure) -> Exposure:
+    """Return the widest of some exposures (PRIVATE when given none)."""
+    return max(exposures, key=_WIDTH.__getitem__, default=Exposure.PRIVATE)
+
+
+@dataclass(frozen=True)
+class BucketRef:
+    """A bucket or container to scan: a plain, serialisable work unit."""
+
+    provider: str
+    account: str
+    name: str
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A bucket with every access fact its provider could gather."""
+
+    ref: BucketRef
+    facts: BucketFacts
+    errors: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The bucket's name."""
+        return self.ref.name
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """One object of a bucket; `facts` holds per-object access facts once fetched."""
+
+    key: str
+    size: int
+    content_type: str | None = None
+    last_modified: datetime | None = None
+    etag: str | None = None
+    facts: ObjectFacts | None = None
+
+
+@dataclass(frozen=True)
+class BucketAccess:
+    """Verdict for a bucket: read means at least some objects are readable."""
+
+    read: Exposure
+    list: Exposure
+    write: Exposure
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectAccess:
+    """Verdict for one object's download."""
+
+    read: Exposure
+    reasons: tuple[str, ...]
