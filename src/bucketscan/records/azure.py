@@ -9,7 +9,7 @@ from bucketscan.records.unreadable import Unreadable
 
 @dataclass(frozen=True)
 class AzureContainerFacts:
-    """A container's level ("off", "blob", "container") and its account's gate; None means not read."""
+    """A container's level ("off", "blob", "container") and its account's gate; None = not read."""
 
     public_access: str | None = None
     allow_blob_public_access: bool | None = None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bucketscan.records.facts import BucketFacts, ObjectFacts
 
 
-class Exposure(str, Enum):
+class Exposure(StrEnum):
     """Who can perform an action."""
 
     PUBLIC = "public"

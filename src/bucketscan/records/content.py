@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """What kind of sensitive document a file is."""
 
     ID_DOCUMENT = "id_document"
     RESUME = "resume"
 
 
-class Strength(str, Enum):
+class Strength(StrEnum):
     """How much one signal counts: one strong or two medium alert; weak ones only rank."""
 
     STRONG = "strong"
@@ -90,7 +90,7 @@ class Classification:
     notes: tuple[str, ...] = ()
 
 
-# The shared vocabulary of document types: detectors emit them, the synthetic corpus labels with them.
+# The shared vocabulary of document types: detectors emit them, the synthetic corpus uses them.
 DOCUMENT_TYPES: dict[str, Category] = {
     "my_number_card": Category.ID_DOCUMENT,
     "my_number_notification": Category.ID_DOCUMENT,

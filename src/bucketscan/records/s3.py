@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from bucketscan.records.unreadable import Unreadable
 
 
-class S3Grantee(str, Enum):
+class S3Grantee(StrEnum):
     """Kinds of ACL grantee that matter for exposure."""
 
     ALL_USERS = "AllUsers"

@@ -1,0 +1,1 @@
+"""The scan engine, the CLI and the report writers."""

@@ -1,0 +1,91 @@
+"""Content analysis off the I/O threads: a process pool sized to the cores."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Protocol
+
+from bucketscan.records.content import Classification
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A classification and the seconds it took in the worker."""
+
+    classification: Classification
+    seconds: float
+
+
+class Analyzer(Protocol):
+    """Classifies file contents asynchronously."""
+
+    def submit(self, data: bytes, name: str) -> Future[Analysis]:
+        """Queue one file for classification."""
+        ...
+
+    def close(self) -> None:
+        """Stop the workers."""
+        ...
+
+
+def analyse(data: bytes, name: str, ocr: bool) -> Analysis:
+    """Extract and classify one file (runs in a worker process)."""
+    from bucketscan.policies.classify import classify_bytes
+    from bucketscan.policies.extract import ExtractLimits
+
+    started = time.perf_counter()
+    result = classify_bytes(data, name, ExtractLimits(max_bytes=max(len(data), 1), ocr=ocr))
+    return Analysis(result, time.perf_counter() - started)
+
+
+def _init_worker() -> None:
+    """Keep Tesseract to one thread per process: the pool already uses every core."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+class ProcessAnalyzer:
+    """A pool of worker processes; a crashed worker (hostile file) restarts the pool."""
+
+    def __init__(self, workers: int, *, ocr: bool = True) -> None:
+        self._workers = workers
+        self._ocr = ocr
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker)
+
+    def submit(self, data: bytes, name: str) -> Future[Analysis]:
+        """Queue one file; restart the pool once if a worker died."""
+        try:
+            return self._pool.submit(analyse, data, name, self._ocr)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+            return self._pool.submit(analyse, data, name, self._ocr)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class InlineAnalyzer:
+    """Classifies in the calling thread: for one-file runs and tests."""
+
+    def __init__(self, *, ocr: bool = True) -> None:
+        self._ocr = ocr
+
+    def submit(self, data: bytes, name: str) -> Future[Analysis]:
+        """Classify now and return a finished future."""
+        future: Future[Analysis] = Future()
+        try:
+            future.set_result(analyse(data, name, self._ocr))
+        except Exception as error:  # noqa: BLE001 - the caller records it as a skipped object
+            future.set_exception(error)
+        return future
+
+    def close(self) -> None:
+        """Nothing to stop."""
