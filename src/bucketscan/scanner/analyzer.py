@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,7 +57,9 @@ class ProcessAnalyzer:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker)
+        # forkserver: never fork a process whose I/O threads may hold locks mid-call.
+        context = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_worker)
 
     def submit(self, data: bytes, name: str) -> Future[Analysis]:
         """Queue one file; restart the pool once if a worker died."""

@@ -302,7 +302,6 @@ class Engine:
         )
 
 
-
 def unknown_bucket(ref: BucketRef, reason: str) -> BucketResult:
     """A bucket whose configuration could not be read at all."""
     unknown = Exposure.UNKNOWN

@@ -1,0 +1,86 @@
+"""An in-memory provider with S3-shaped facts and generated objects, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from bucketscan.metering import Meter
+from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.s3 import S3BucketFacts, S3ObjectFacts
+
+
+@dataclass(frozen=True)
+class MemoryBucket:
+    """A bucket whose objects are made on demand: `count` keys, content from `body(index)`."""
+
+    name: str
+    facts: S3BucketFacts
+    count: int
+    body: Callable[[int], bytes] = field(default=lambda index: b"")
+    key: Callable[[int], str] = field(default=lambda index: f"objects/{index:09d}.txt")
+    object_facts: Callable[[int], S3ObjectFacts | None] = field(default=lambda index: None)
+    errors: tuple[str, ...] = ()
+
+
+class MemoryProvider:
+    """Serves MemoryBuckets; objects are generated while listing, never stored."""
+
+    name = "aws"
+
+    def __init__(
+        self,
+        buckets: tuple[MemoryBucket, ...],
+        *,
+        meter: Meter | None = None,
+        page_size: int = 1000,
+    ) -> None:
+        self._buckets = {bucket.name: bucket for bucket in buckets}
+        self._meter = meter or Meter()
+        self._page_size = page_size
+        self._lock = threading.Lock()
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """Every bucket, in order."""
+        self._meter.request("memory.ListBuckets")
+        for name in self._buckets:
+            yield BucketRef("aws", "000000000000", name, "us-east-1")
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """The bucket's configured facts."""
+        bucket = self._buckets[ref.name]
+        self._meter.request("memory.GetBucketFacts")
+        return Bucket(ref, bucket.facts, bucket.errors)
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """Generate the bucket's objects page by page."""
+        spec = self._buckets[bucket.name]
+        for start in range(0, spec.count, self._page_size):
+            self._meter.request("memory.ListObjects")
+            for index in range(start, min(start + self._page_size, spec.count)):
+                key = spec.key(index)
+                if key.startswith(prefix):
+                    yield StoredObject(key=key, size=max(1, len(spec.body(index))), etag=str(index))
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """The configured object ACL."""
+        self._meter.request("memory.GetObjectAcl")
+        spec = self._buckets[bucket.name]
+        return StoredObject(obj.key, obj.size, etag=obj.etag, facts=spec.object_facts(_index(obj)))
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """The generated content, cut at `limit`."""
+        self._meter.request("memory.GetObject")
+        data = self._buckets[bucket.name].body(_index(obj))[:limit]
+        self._meter.read_bytes(len(data))
+        return data
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """A memory:// URL."""
+        return f"memory://{bucket.name}/{obj.key}"
+
+
+def _index(obj: StoredObject) -> int:
+    """The generator index, carried in the etag."""
+    return int(obj.etag or 0)

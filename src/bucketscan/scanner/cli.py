@@ -1,0 +1,199 @@
+"""The `bucketscan` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+from rich.console import Console
+
+from bucketscan import __version__
+from bucketscan.metering import Meter
+from bucketscan.providers.base import Provider, ProviderError
+from bucketscan.records.common import Exposure
+from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
+from bucketscan.scanner.progress import live_progress
+from bucketscan.scanner.report.registry import WRITERS
+from bucketscan.scanner.runner import ScanOutcome, run_scan
+from bucketscan.scanner.stats import ScanStats
+from bucketscan.scanner.terminal import print_scan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def scan_options(command: F) -> F:
+    """Options every `scan` subcommand shares."""
+    decorators = [
+        click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="json",
+                     show_default=True, help="Report format."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the report here (default: standard output)."),
+        click.option("--no-content", is_flag=True, help="Judge access only; read no objects."),
+        click.option("--include-private", is_flag=True,
+                     help="Also analyse objects nobody outside can read."),
+        click.option("--max-object-bytes", type=click.IntRange(1), show_default=True,
+                     default=DEFAULT_MAX_OBJECT_BYTES, help="Largest object to download."),
+        click.option("--max-objects-per-bucket", type=click.IntRange(1),
+                     help="Stop listing a bucket after this many objects."),
+        click.option("--sample", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+                     help="Inspect this reproducible fraction of objects."),
+        click.option("--prefix", "include_prefixes", multiple=True,
+                     help="Only keys under this prefix (repeatable)."),
+        click.option("--exclude-prefix", "exclude_prefixes", multiple=True,
+                     help="Skip keys under this prefix (repeatable)."),
+        click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
+                     help="Content-analysis processes (0 = one per core)."),
+        click.option("--io-threads", type=click.IntRange(1), default=8, show_default=True,
+                     help="Threads for API calls and downloads."),
+        click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages."),
+        click.option("--fail-on", type=click.Choice(["finding", "exposure", "never"]),
+                     default="finding", show_default=True,
+                     help="Exit 1 on an exposed finding, on any exposed bucket, or never."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
+    ]  # fmt: skip
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def options_from(kwargs: dict[str, Any]) -> ScanOptions:
+    """ScanOptions from the shared click options."""
+    return ScanOptions(
+        content=not kwargs["no_content"],
+        include_private=kwargs["include_private"],
+        max_object_bytes=kwargs["max_object_bytes"],
+        max_objects_per_bucket=kwargs["max_objects_per_bucket"],
+        sample=kwargs["sample"],
+        include_prefixes=tuple(kwargs["include_prefixes"]),
+        exclude_prefixes=tuple(kwargs["exclude_prefixes"]),
+        workers=kwargs["workers"],
+        io_threads=kwargs["io_threads"],
+        ocr=not kwargs["no_ocr"],
+    )
+
+
+@contextmanager
+def report_stream(path: Path | None) -> Iterator[TextIO]:
+    """The report's destination: a file, or standard output."""
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8") as stream:
+        yield stream
+
+
+def exit_status(outcome: ScanOutcome, fail_on: str) -> int:
+    """0 when clean, 1 when the scan found what `--fail-on` names."""
+    if fail_on == "finding" and any(f.exposure is not Exposure.PRIVATE for f in outcome.findings):
+        return EXIT_FINDINGS
+    exposed = (Exposure.PUBLIC, Exposure.AUTHENTICATED)
+    if fail_on == "exposure" and any(
+        b.access.read in exposed or b.access.list in exposed for b in outcome.buckets
+    ):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def execute(open_provider: Callable[[Meter], Provider], kwargs: dict[str, Any]) -> None:
+    """Open a provider, scan it, write the report, exit with the scan's status."""
+    meter = Meter()
+    console = Console(stderr=True)
+    options = options_from(kwargs)
+    stats = ScanStats()
+    try:
+        provider = open_provider(meter)
+        with report_stream(kwargs["output"]) as stream:
+            outcome = run_scan(
+                provider,
+                options,
+                (WRITERS[kwargs["fmt"]](stream),),
+                meter=meter,
+                stats=stats,
+                progress=live_progress(stats, quiet=kwargs["quiet"]),
+            )
+    except ProviderError as error:
+        console.print(f"[bold red]error:[/] {error}")
+        sys.exit(EXIT_ERROR)
+    if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):
+        print_scan(console, outcome)
+    sys.exit(exit_status(outcome, kwargs["fail_on"]))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="bucketscan")
+def main() -> None:
+    """Find world-readable cloud storage and the ID scans and résumés inside it."""
+
+
+@main.group()
+def scan() -> None:
+    """Scan a cloud account's buckets; exit 0 clean, 1 exposed findings, 2 could not scan."""
+
+
+@scan.command("aws")
+@click.option("--profile", help="AWS profile (default: the standard credential chain).")
+@click.option("--region", help="Region for API calls.")
+@click.option("--endpoint-url", help="S3-compatible endpoint (AWS_ENDPOINT_URL also works).")
+@click.option("--bucket", "buckets", multiple=True, help="Only this bucket (repeatable).")
+@scan_options
+def scan_aws(
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    buckets: tuple[str, ...],
+    **kwargs: Any,
+) -> None:
+    """Scan S3 buckets of an AWS account.
+
+    Example: bucketscan scan aws --profile audit --output report.json
+    """
+    from bucketscan.providers.aws import open_aws
+
+    execute(
+        lambda meter: open_aws(
+            profile, region, endpoint_url, buckets, meter, io_threads=kwargs["io_threads"]
+        ),
+        kwargs,
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--workers", type=click.IntRange(0), default=0, help="Processes (0 = per core).")
+@click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages.")
+def classify(paths: tuple[Path, ...], fmt: str, workers: int, no_ocr: bool) -> None:
+    """Classify local files and directories (recursive) with the scan's content pipeline.
+
+    Example: bucketscan classify ~/Downloads --format json
+    """
+    from bucketscan.scanner.local_files import classification_rows, classify_paths
+
+    rows = classification_rows(classify_paths(paths, workers=workers, ocr=not no_ocr))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from bucketscan.scanner.terminal import print_classifications
+
+        print_classifications(Console(), rows)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("bucketscan-demo-report.json"), show_default=True)  # fmt: skip
+@click.option("--seed", type=int, default=2024, show_default=True, help="Synthetic data seed.")
+@click.option("--per-type", type=click.IntRange(1), default=2, show_default=True,
+              help="Synthetic files per document type.")  # fmt: skip
+def demo(output: Path, seed: int, per_type: int) -> None:
+    """Seed a local S3 emulator with synthetic WelcomeHR-like uploads and scan it end to end."""
+    from bucketscan.scanner.demo import run_demo
+
+    sys.exit(run_demo(Console(), output, seed=seed, per_type=per_type))

@@ -1,0 +1,1 @@
+"""Report writers: one small writer per format over the neutral scan records."""

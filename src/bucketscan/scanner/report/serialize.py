@@ -1,0 +1,77 @@
+"""Scan records as plain JSON-ready dicts; every writer uses these."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from bucketscan.records.content import Signal
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.meta import ScanMeta
+
+JsonDict = dict[str, Any]
+
+
+def signal_json(signal: Signal) -> JsonDict:
+    """One piece of evidence (its snippet is already redacted)."""
+    return {
+        "detector": signal.detector,
+        "kind": signal.kind,
+        "strength": signal.strength.value,
+        "reason": signal.reason,
+        "snippet": signal.snippet,
+    }
+
+
+def finding_json(finding: Finding) -> JsonDict:
+    """One finding."""
+    return {
+        "provider": finding.provider,
+        "account": finding.account,
+        "bucket": finding.bucket,
+        "key": finding.key,
+        "url": finding.url,
+        "size": finding.size,
+        "category": finding.category.value,
+        "document_type": finding.document_type,
+        "exposure": finding.exposure.value,
+        "exposure_reasons": list(finding.exposure_reasons),
+        "severity": finding.severity.value,
+        "confidence": round(finding.confidence, 3),
+        "evidence": [signal_json(signal) for signal in finding.evidence],
+    }
+
+
+def bucket_json(result: BucketResult) -> JsonDict:
+    """One bucket's verdicts and counts."""
+    return {
+        "provider": result.ref.provider,
+        "account": result.ref.account,
+        "name": result.ref.name,
+        "region": result.ref.region,
+        "access": {
+            "read": result.access.read.value,
+            "list": result.access.list.value,
+            "write": result.access.write.value,
+        },
+        "reasons": list(result.access.reasons),
+        "objects": {
+            "listed": result.objects_listed,
+            "readable": result.objects_readable,
+            "inspected": result.objects_inspected,
+            "skipped": result.objects_skipped,
+        },
+        "findings": result.findings,
+        "errors": list(result.errors),
+        "truncated": result.truncated,
+    }
+
+
+def summary_json(summary: ScanSummary) -> JsonDict:
+    """Totals of the scan."""
+    return asdict(summary)
+
+
+def meta_json(meta: ScanMeta) -> JsonDict:
+    """What ran, when, with which options."""
+    return asdict(meta)

@@ -1,0 +1,87 @@
+"""One scan from start to report: engine events to writers, summary and exit status."""
+
+from __future__ import annotations
+
+import time
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from bucketscan import __version__
+from bucketscan.metering import Meter
+from bucketscan.policies.access.registry import EVALUATORS
+from bucketscan.providers.base import Provider
+from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
+from bucketscan.scanner.engine import Engine
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.options import ScanOptions
+from bucketscan.scanner.report.writer import ReportWriter
+from bucketscan.scanner.stats import ScanStats
+from bucketscan.scanner.summary import SummaryBuilder
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What a finished scan hands back to its caller."""
+
+    meta: ScanMeta
+    summary: ScanSummary
+    findings: tuple[Finding, ...]
+    buckets: tuple[BucketResult, ...]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_scan(
+    provider: Provider,
+    options: ScanOptions,
+    writers: tuple[ReportWriter, ...],
+    *,
+    meter: Meter,
+    stats: ScanStats | None = None,
+    analyzer: Analyzer | None = None,
+    progress: AbstractContextManager[object] | None = None,
+    keep_results: bool = True,
+) -> ScanOutcome:
+    """Scan every bucket of a provider and feed each writer as events arrive."""
+    stats = stats or ScanStats()
+    started, clock = _now(), time.perf_counter()
+    meta = ScanMeta("bucketscan", __version__, provider.name, started, None, None, asdict(options))
+    for writer in writers:
+        writer.start(meta)
+    owned = analyzer is None and options.content
+    if owned:
+        analyzer = ProcessAnalyzer(options.worker_count, ocr=options.ocr)
+    engine = Engine(
+        provider, EVALUATORS[provider.name], options, analyzer=analyzer, meter=meter, stats=stats
+    )
+    totals = SummaryBuilder()
+    findings: list[Finding] = []
+    buckets: list[BucketResult] = []
+    try:
+        with progress or nullcontext():
+            for event in engine.run():
+                if isinstance(event, Finding):
+                    totals.finding(event)
+                    if keep_results:
+                        findings.append(event)
+                    for writer in writers:
+                        writer.finding(event)
+                else:
+                    totals.bucket(event)
+                    if keep_results:
+                        buckets.append(event)
+                    for writer in writers:
+                        writer.bucket(event)
+    finally:
+        if owned and analyzer is not None:
+            analyzer.close()
+    elapsed = round(time.perf_counter() - clock, 3)
+    meta = ScanMeta(meta.tool, meta.version, meta.provider, started, _now(), elapsed, meta.options)
+    summary = totals.build(provider.name, meter, stats.seconds())
+    for writer in writers:
+        writer.finish(meta, summary)
+    return ScanOutcome(meta, summary, tuple(findings), tuple(buckets))

@@ -1,0 +1,60 @@
+"""Totals of a scan, accumulated from its events."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bucketscan.metering import Meter
+from bucketscan.scanner.cost import estimate_usd
+from bucketscan.scanner.findings import BucketResult, Finding, ScanCost, ScanSummary
+
+
+class SummaryBuilder:
+    """Counts buckets and findings as they stream past (main thread only)."""
+
+    def __init__(self) -> None:
+        self._buckets = 0
+        self._by_read: Counter[str] = Counter()
+        self._by_list: Counter[str] = Counter()
+        self._listed = 0
+        self._inspected = 0
+        self._skipped: Counter[str] = Counter()
+        self._severity: Counter[str] = Counter()
+        self._types: Counter[str] = Counter()
+        self._errors = 0
+
+    def bucket(self, result: BucketResult) -> None:
+        """Add one finished bucket."""
+        self._buckets += 1
+        self._by_read[result.access.read.value] += 1
+        self._by_list[result.access.list.value] += 1
+        self._listed += result.objects_listed
+        self._inspected += result.objects_inspected
+        self._skipped.update(result.objects_skipped)
+        self._errors += len(result.errors)
+
+    def finding(self, finding: Finding) -> None:
+        """Add one finding."""
+        self._severity[finding.severity.value] += 1
+        self._types[finding.document_type] += 1
+
+    def build(self, provider: str, meter: Meter, timings: dict[str, float]) -> ScanSummary:
+        """The totals, with what the scan cost."""
+        requests = meter.requests()
+        return ScanSummary(
+            buckets=self._buckets,
+            buckets_by_read=dict(self._by_read),
+            buckets_by_list=dict(self._by_list),
+            objects_listed=self._listed,
+            objects_inspected=self._inspected,
+            objects_skipped=dict(self._skipped),
+            findings_by_severity=dict(self._severity),
+            findings_by_type=dict(self._types),
+            errors=self._errors,
+            cost=ScanCost(
+                requests=requests,
+                bytes_read=meter.bytes_read,
+                estimated_usd=estimate_usd(provider, requests, meter.bytes_read),
+            ),
+            timings=timings,
+        )
