@@ -1,0 +1,150 @@
+"""Scan-engine benchmark: listing overhead against the floor, content throughput, peak memory.
+
+Run: .venv/bin/python bench/bench_engine.py [--objects 20000] [--content 400] [--memory 100000,1000000]
+Prints figures; it is not a test and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+
+from bucketscan.metering import Meter
+from bucketscan.scanner.demo import moto_server, public_read_policy
+from bucketscan.scanner.options import ScanOptions
+from bucketscan.scanner.runner import run_scan
+
+REGION = "ap-northeast-1"
+
+
+def seed(client: Any, bucket: str, bodies: list[tuple[str, bytes]], policy: bool) -> None:
+    """Create a bucket and upload objects with a few threads."""
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    if policy:
+        client.put_bucket_policy(Bucket=bucket, Policy=public_read_policy(bucket, ""))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda kv: client.put_object(Bucket=bucket, Key=kv[0], Body=kv[1]), bodies))
+
+
+def floor_listing(client: Any, bucket: str) -> float:
+    """Seconds for the minimal loop: a boto3 paginator listing every key."""
+    started = time.perf_counter()
+    count = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        count += len(page.get("Contents", []))
+    return time.perf_counter() - started
+
+
+def scan_seconds(endpoint: str, bucket: str, options: ScanOptions) -> tuple[float, Any]:
+    """Seconds for a bucketscan scan of one bucket, and its outcome."""
+    from bucketscan.providers.aws import open_aws
+
+    meter = Meter()
+    started = time.perf_counter()
+    provider = open_aws(None, REGION, endpoint, (bucket,), meter)
+    outcome = run_scan(provider, options, (), meter=meter)
+    return time.perf_counter() - started, outcome
+
+
+def metadata_benchmark(objects: int) -> None:
+    """A metadata-only scan of a private bucket against the paginator floor, same server."""
+    with moto_server() as endpoint:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
+        seed(client, "meta", [(f"u/{i:07d}.jpg", b"x") for i in range(objects)], policy=False)
+        floors, scans = [], []
+        for _ in range(3):
+            floors.append(floor_listing(client, "meta"))
+            seconds, outcome = scan_seconds(endpoint, "meta", ScanOptions(content=False))
+            scans.append(seconds)
+        assert outcome.summary.objects_listed == objects
+        floor, ours = min(floors), min(scans)
+        print(f"metadata scan, {objects} objects on moto: floor {floor:.2f}s, "
+              f"bucketscan {ours:.2f}s, ratio {ours / floor:.3f} (target <= 1.25)")  # fmt: skip
+
+
+def content_benchmark(total: int, seed_value: int) -> None:
+    """A public bucket where 5% of the files are synthetic ID scans or résumés."""
+    from bucketscan.synthetic.corpus import generate_corpus
+
+    sensitive = [f for f in generate_corpus(seed_value, 4) if f.category is not None]
+    benign = [f for f in generate_corpus(seed_value + 1, 4) if f.category is None]
+    wanted = max(1, total // 20)
+    files = [(f"s/{i:05d}-{f.name}", f.data) for i, f in enumerate(sensitive[:wanted])]
+    for i in range(total - len(files)):
+        source = benign[i % len(benign)]
+        files.append((f"b/{i:05d}-{source.name}", source.data))
+    with moto_server() as endpoint:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
+        seed(client, "content", files, policy=True)
+        seconds, outcome = scan_seconds(endpoint, "content", ScanOptions())
+    summary = outcome.summary
+    print(f"content scan, {total} objects ({len(files) - (total - wanted)} sensitive), "
+          f"{os.cpu_count()} workers: {seconds:.1f}s, {total / seconds:.1f} objects/s, "
+          f"{len(outcome.findings)} findings")  # fmt: skip
+    print("  time by stage (summed over threads/processes):", json.dumps(summary.timings))
+    print("  requests:", json.dumps(summary.cost.requests), f"bytes read {summary.cost.bytes_read}")
+
+
+def memory_child(objects: int) -> None:
+    """In a fresh process: scan an in-memory bucket of `objects` keys and print peak RSS (MB)."""
+    from bucketscan.providers.memory import MemoryBucket, MemoryProvider
+    from bucketscan.records.s3 import S3BucketFacts
+
+    provider = MemoryProvider((MemoryBucket("m", S3BucketFacts(acl=()), objects),))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    run_scan(provider, ScanOptions(content=False), (), meter=Meter())
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"objects": objects, "peak_mb": peak, "start_mb": before, "s": elapsed}))
+
+
+def memory_benchmark(sizes: list[int]) -> None:
+    """Peak memory against object count, one fresh process per size."""
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        figures = json.loads(out.strip().splitlines()[-1])
+        print(f"memory, {size:,} objects: peak RSS {figures['peak_mb']:.0f} MB "
+              f"(baseline {figures['start_mb']:.0f} MB), {figures['s']:.1f}s, "
+              f"{size / figures['s']:,.0f} objects/s")  # fmt: skip
+
+
+def main() -> None:
+    """Parse arguments and run the chosen benchmarks."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--objects", type=int, default=20000)
+    parser.add_argument("--content", type=int, default=400)
+    parser.add_argument("--memory", default="100000,1000000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--memory-child", type=int)
+    parser.add_argument("--only", choices=["metadata", "content", "memory"])
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    if args.only in (None, "metadata"):
+        metadata_benchmark(args.objects)
+    if args.only in (None, "content"):
+        content_benchmark(args.content, args.seed)
+    if args.only in (None, "memory"):
+        memory_benchmark([int(size) for size in args.memory.split(",")])
+
+
+if __name__ == "__main__":
+    main()
