@@ -16,6 +16,7 @@ from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.common import Exposure
+from bucketscan.scanner.baseline import Baseline, BaselineError
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
 from bucketscan.scanner.progress import live_progress
 from bucketscan.scanner.report.registry import WRITERS
@@ -53,9 +54,12 @@ def scan_options(command: F) -> F:
         click.option("--io-threads", type=click.IntRange(1), default=8, show_default=True,
                      help="Threads for API calls and downloads."),
         click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages."),
-        click.option("--fail-on", type=click.Choice(["finding", "exposure", "never"]),
+        click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="An earlier JSON report: record new and resolved findings."),
+        click.option("--fail-on", type=click.Choice(["finding", "new", "exposure", "never"]),
                      default="finding", show_default=True,
-                     help="Exit 1 on an exposed finding, on any exposed bucket, or never."),
+                     help="Exit 1 on an exposed finding, a new one (with --baseline), "
+                          "any exposed bucket, or never."),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
@@ -91,7 +95,11 @@ def report_stream(path: Path | None) -> Iterator[TextIO]:
 
 def exit_status(outcome: ScanOutcome, fail_on: str) -> int:
     """0 when clean, 1 when the scan found what `--fail-on` names."""
-    if fail_on == "finding" and any(f.exposure is not Exposure.PRIVATE for f in outcome.findings):
+    exposed_findings = [f for f in outcome.findings if f.exposure is not Exposure.PRIVATE]
+    if fail_on == "finding" and exposed_findings:
+        return EXIT_FINDINGS
+    changes = outcome.summary.changes
+    if fail_on == "new" and changes is not None and changes["new"]:
         return EXIT_FINDINGS
     exposed = (Exposure.PUBLIC, Exposure.AUTHENTICATED)
     if fail_on == "exposure" and any(
@@ -108,6 +116,7 @@ def execute(open_provider: Callable[[Meter], Provider], kwargs: dict[str, Any]) 
     options = options_from(kwargs)
     stats = ScanStats()
     try:
+        baseline = Baseline.load(kwargs["baseline"]) if kwargs["baseline"] else None
         provider = open_provider(meter)
         with report_stream(kwargs["output"]) as stream:
             outcome = run_scan(
@@ -117,8 +126,9 @@ def execute(open_provider: Callable[[Meter], Provider], kwargs: dict[str, Any]) 
                 meter=meter,
                 stats=stats,
                 progress=live_progress(stats, quiet=kwargs["quiet"]),
+                baseline=baseline,
             )
-    except ProviderError as error:
+    except (ProviderError, BaselineError) as error:
         console.print(f"[bold red]error:[/] {error}")
         sys.exit(EXIT_ERROR)
     if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):

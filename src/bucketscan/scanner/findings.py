@@ -91,3 +91,4 @@ class ScanSummary:
     errors: int
     cost: ScanCost
     timings: dict[str, float] = field(default_factory=dict)
+    changes: dict[str, object] | None = None

@@ -12,6 +12,7 @@ from bucketscan.metering import Meter
 from bucketscan.policies.access.registry import EVALUATORS
 from bucketscan.providers.base import Provider
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
+from bucketscan.scanner.baseline import Baseline
 from bucketscan.scanner.engine import Engine
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
 from bucketscan.scanner.meta import ScanMeta
@@ -45,6 +46,7 @@ def run_scan(
     analyzer: Analyzer | None = None,
     progress: AbstractContextManager[object] | None = None,
     keep_results: bool = True,
+    baseline: Baseline | None = None,
 ) -> ScanOutcome:
     """Scan every bucket of a provider and feed each writer as events arrive."""
     stats = stats or ScanStats()
@@ -81,7 +83,8 @@ def run_scan(
             analyzer.close()
     elapsed = round(time.perf_counter() - clock, 3)
     meta = ScanMeta(meta.tool, meta.version, meta.provider, started, _now(), elapsed, meta.options)
-    summary = totals.build(provider.name, meter, stats.seconds())
+    changes = baseline.changes(findings) if baseline is not None else None
+    summary = totals.build(provider.name, meter, stats.seconds(), changes)
     for writer in writers:
         writer.finish(meta, summary)
     return ScanOutcome(meta, summary, tuple(findings), tuple(buckets))

@@ -38,7 +38,13 @@ class SummaryBuilder:
         self._severity[finding.severity.value] += 1
         self._types[finding.document_type] += 1
 
-    def build(self, provider: str, meter: Meter, timings: dict[str, float]) -> ScanSummary:
+    def build(
+        self,
+        provider: str,
+        meter: Meter,
+        timings: dict[str, float],
+        changes: dict[str, object] | None = None,
+    ) -> ScanSummary:
         """The totals, with what the scan cost."""
         requests = meter.requests()
         return ScanSummary(
@@ -57,4 +63,5 @@ class SummaryBuilder:
                 estimated_usd=estimate_usd(provider, requests, meter.bytes_read),
             ),
             timings=timings,
+            changes=changes,
         )
