@@ -40,10 +40,10 @@ def skip_reason(obj: StoredObject, options: ScanOptions) -> str | None:
     """Why an object is not worth downloading, or None to inspect it."""
     if obj.size == 0 or obj.key.endswith("/"):
         return "empty"
-    if obj.size > options.max_object_bytes:
-        return "too_large"
     if PurePosixPath(obj.key.lower()).suffix in _SKIPPED_SUFFIXES:
         return "file_type"
     if obj.content_type and obj.content_type.lower().startswith(_SKIPPED_TYPES):
         return "content_type"
+    if obj.size > options.max_object_bytes:
+        return "too_large"
     return None
