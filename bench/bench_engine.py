@@ -1,6 +1,7 @@
 """Scan-engine benchmark: listing overhead against the floor, content throughput, peak memory.
 
-Run: .venv/bin/python bench/bench_engine.py [--objects 20000] [--content 400] [--memory 100000,1000000]
+Run: .venv/bin/python bench/bench_engine.py [--objects 20000] [--content 400]
+     [--memory 100000,1000000]
 Prints figures; it is not a test and asserts nothing.
 """
 
@@ -137,7 +138,9 @@ def main() -> None:
     if args.memory_child:
         memory_child(args.memory_child)
         return
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     if args.only in (None, "metadata"):
         metadata_benchmark(args.objects)
     if args.only in (None, "content"):

@@ -81,15 +81,15 @@ def test_baseline_records_new_and_resolved(moto_endpoint: str, tmp_path: Path) -
     from bucketscan.synthetic.corpus import generate_corpus
 
     client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket="up")
-    client.put_bucket_policy(Bucket="up", Policy=public_read_policy("up", ""))
+    client.create_bucket(Bucket="up-bucket")
+    client.put_bucket_policy(Bucket="up-bucket", Policy=public_read_policy("up-bucket", ""))
     card = next(f for f in generate_corpus(5, 1) if f.document_type == "passport")
-    client.put_object(Bucket="up", Key="a/card.jpg", Body=card.data)
+    client.put_object(Bucket="up-bucket", Key="a/card.jpg", Body=card.data)
     first, second = tmp_path / "1.json", tmp_path / "2.json"
     base = ["scan", "aws", "--endpoint-url", moto_endpoint, "-q", "--workers", "1"]
     assert CliRunner().invoke(main, [*base, "-o", str(first)]).exit_code == 1
-    client.put_object(Bucket="up", Key="b/card.jpg", Body=card.data)
-    client.delete_object(Bucket="up", Key="a/card.jpg")
+    client.put_object(Bucket="up-bucket", Key="b/card.jpg", Body=card.data)
+    client.delete_object(Bucket="up-bucket", Key="a/card.jpg")
     result = CliRunner().invoke(
         main, [*base, "-o", str(second), "--baseline", str(first), "--fail-on", "new"]
     )

@@ -9,7 +9,7 @@ from bucketscan.records.common import Bucket, BucketRef, StoredObject
 
 
 class ProviderError(Exception):
-    """A provider could not start: missing credentials, unreachable endpoint; message is one line."""
+    """A provider could not start (no credentials, endpoint unreachable); one-line message."""
 
 
 class Provider(Protocol):
@@ -18,7 +18,7 @@ class Provider(Protocol):
     name: str
 
     def bucket_refs(self) -> Iterator[BucketRef]:
-        """Buckets/containers to scan (cheap enumeration; raises ProviderError if it cannot start)."""
+        """Buckets/containers to scan, cheaply; raises ProviderError if it cannot start."""
         ...
 
     def describe(self, ref: BucketRef) -> Bucket:

@@ -13,5 +13,15 @@ class AzureContainerFacts:
 
     public_access: str | None = None
     allow_blob_public_access: bool | None = None
-    static_website: bool = False
+    # Whether the account's static website (which serves the $web container) is on; None = not read.
+    static_website: bool | None = False
     unreadable: tuple[Unreadable, ...] = ()
+    web_endpoint: str | None = None
+
+
+# Names of the facts in `AzureContainerFacts.unreadable`, shared by the provider and the evaluator.
+ACCOUNT_FACT = "allow_blob_public_access"
+LEVEL_FACT = "container_public_access"
+WEBSITE_FACT = "static_website"
+# The container a storage account's static website serves.
+WEB_CONTAINER = "$web"

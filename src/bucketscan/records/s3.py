@@ -57,3 +57,15 @@ class S3ObjectFacts:
 
     acl: tuple[S3Grant, ...] | None = None
     unreadable: tuple[Unreadable, ...] = ()
+
+
+class S3Fact(StrEnum):
+    """Names of the facts the AWS provider gathers, as used in `Unreadable.fact`."""
+
+    BUCKET_ACL = "bucket_acl"
+    BUCKET_POLICY = "bucket_policy"
+    BUCKET_BLOCK = "bucket_public_access_block"
+    ACCOUNT_BLOCK = "account_public_access_block"
+    OWNERSHIP = "ownership_controls"
+    WEBSITE = "website"
+    OBJECT_ACL = "object_acl"

@@ -11,6 +11,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from bucketscan import __version__
 from bucketscan.metering import Meter
@@ -129,7 +130,7 @@ def execute(open_provider: Callable[[Meter], Provider], kwargs: dict[str, Any]) 
                 baseline=baseline,
             )
     except (ProviderError, BaselineError) as error:
-        console.print(f"[bold red]error:[/] {error}")
+        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(EXIT_ERROR)
     if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):
         print_scan(console, outcome)

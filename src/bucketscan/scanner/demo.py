@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,7 +110,8 @@ def seed_demo(client: Any, seed: int, per_type: int) -> dict[str, int]:
                 folder = "public/" if index % 2 == 0 else "private/"
             key = f"{folder}{uuid.UUID(int=rng.getrandbits(128), version=4)}/"
             key += opaque_name(rng, file.name)
-            client.put_object(Bucket=bucket.name, Key=key, Body=file.data)
+            # ACL given explicitly: moto (unlike S3) would copy the bucket ACL onto the object.
+            client.put_object(Bucket=bucket.name, Key=key, Body=file.data, ACL="private")
         counts[bucket.name] = len(contents[bucket.name])
     return counts
 
@@ -125,7 +127,10 @@ def moto_server() -> Iterator[str]:
     server.start()
     try:
         host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        url = f"http://{host}:{port}"
+        # moto keeps its state per process, not per server: start every server empty.
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+        yield url
     finally:
         server.stop()
         for name, value in saved.items():

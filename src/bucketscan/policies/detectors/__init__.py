@@ -1,0 +1,1 @@
+"""Content detectors: one small module per document family, listed in `registry.DETECTORS`."""

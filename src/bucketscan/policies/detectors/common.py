@@ -1,0 +1,57 @@
+"""Signal builders shared by several detectors: label coverage and card layout cues."""
+
+from __future__ import annotations
+
+from bucketscan.policies.detectors.context import Lexicon
+from bucketscan.records.content import Document, ImageCues, Signal, Strength
+
+MIN_LABELS = 3
+IMAGE_TYPES = ("image/",)
+
+
+def label_signal(detector: str, lexicon: Lexicon, text: str, document: str) -> Signal | None:
+    """Medium when at least three distinct document-specific labels appear, weak for one or two."""
+    found = lexicon.found(text)
+    if not found:
+        return None
+    strength = Strength.MEDIUM if len(found) >= MIN_LABELS else Strength.WEAK
+    shown = "、".join(found[:6])
+    return Signal(
+        detector,
+        "labels",
+        strength,
+        f"{len(found)} distinct {document} labels",
+        shown,
+    )
+
+
+def _cues(doc: Document) -> tuple[ImageCues, ...]:
+    return tuple(page.cues for page in doc.pages if page.cues is not None)
+
+
+def card_signal(detector: str, doc: Document, shape: str) -> Signal | None:
+    """Card layout: card shape and a face together are one medium cue; either alone is weak.
+
+    A face on a card-shaped object is what an identity card looks like, but neither proves a
+    document on its own (portraits have faces, loyalty and business cards are card-shaped),
+    and the pair still needs a second, document-specific medium signal to alert.
+    """
+    cues = _cues(doc)
+    shaped = [cue for cue in cues if cue.card_shape == shape]
+    if any(cue.faces >= 1 for cue in shaped):
+        return Signal(detector, "card_layout", Strength.MEDIUM, f"{shape} card shape with a face")
+    if shaped:
+        return Signal(detector, "card_shape", Strength.WEAK, f"{shape} card shape")
+    if any(cue.faces >= 1 for cue in cues):
+        return Signal(detector, "face", Strength.WEAK, "a face in the image")
+    return None
+
+
+def mrz_band(doc: Document) -> bool:
+    """Whether image analysis saw a machine-readable-zone band."""
+    return any(cue.mrz_band for cue in _cues(doc))
+
+
+def is_image(doc: Document) -> bool:
+    """Whether the text came from OCR of an image (a scan or photo rather than a text file)."""
+    return any(page.source == "ocr" for page in doc.pages)

@@ -1,0 +1,101 @@
+"""Character-window label matching for unsegmented (Japanese) and OCR-noisy text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+# OCR confusions tolerated inside numbers that sit next to a label (letter -> digit).
+_DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"})
+_CONFUSABLE = "0-9OoDIl|"
+
+
+def normalize(text: str) -> str:
+    """NFKC, the form every detector matches against (full-width digits become ASCII)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@cache
+def label_regex(label: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for `label` that tolerates spaces OCR puts between characters."""
+    parts = [re.escape(char) for char in label if not char.isspace()]
+    joined = r"[ \t\u3000]*".join(parts)
+    # Latin labels match whole words only ("EXP" must not match inside "EXPERIENCE").
+    head = r"(?<![A-Za-z])" if label[:1].isascii() and label[:1].isalnum() else ""
+    tail = r"(?![A-Za-z])" if label[-1:].isascii() and label[-1:].isalnum() else ""
+    return re.compile(head + joined + tail, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Named label groups; a group counts once however many of its spellings appear."""
+
+    groups: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, *groups: str | tuple[str, ...]) -> Lexicon:
+        """Build from labels, where a tuple is one label with alternative spellings."""
+        return cls(tuple((g,) if isinstance(g, str) else g for g in groups))
+
+    def found(self, text: str) -> tuple[str, ...]:
+        """The first spelling of every group present in `text`."""
+        return tuple(
+            group[0]
+            for group in self.groups
+            if any(label_regex(spelling).search(text) for spelling in group)
+        )
+
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling of every group."""
+        return tuple(spelling for group in self.groups for spelling in group)
+
+
+def label_near(
+    text: str, start: int, end: int, labels: Iterable[str], before: int = 30, after: int = 10
+) -> str | None:
+    """The first label in the window from `before` chars ahead of a span to `after` behind it."""
+    window = text[max(0, start - before) : end + after]
+    for label in labels:
+        if label_regex(label).search(window):
+            return label
+    return None
+
+
+def any_label(text: str, labels: Iterable[str]) -> bool:
+    """Whether any of the labels occurs in text (cheap prefilter)."""
+    return any(label_regex(label).search(text) for label in labels)
+
+
+@cache
+def digit_run_regex(length: int, spaced: bool = True) -> re.Pattern[str]:
+    """Runs of exactly `length` digit-like characters, optionally with single spaces or hyphens."""
+    sep = r"[ \-]?" if spaced else ""
+    body = sep.join([f"[{_CONFUSABLE}]"] * length)
+    return re.compile(rf"(?<![0-9A-Za-z])({body})(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    """A candidate number: its digits (confusions repaired), span and repair count."""
+
+    digits: str
+    start: int
+    end: int
+    repairs: int
+
+
+def digit_runs(text: str, length: int, max_repairs: int = 1) -> tuple[DigitRun, ...]:
+    """Digit runs of `length`; at most `max_repairs` letters read as digits, and never leading."""
+    runs = []
+    for match in digit_run_regex(length).finditer(text):
+        raw = re.sub(r"[ \-]", "", match.group(1))
+        repairs = sum(1 for char in raw if not char.isdigit())
+        if repairs > max_repairs or not raw[0].isdigit():
+            continue
+        runs.append(
+            DigitRun(raw.translate(_DIGIT_CONFUSIONS), match.start(1), match.end(1), repairs)
+        )
+    return tuple(runs)

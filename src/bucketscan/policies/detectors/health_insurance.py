@@ -1,0 +1,87 @@
+"""Health-insurance card (健康保険証) and 資格確認書: Luhn-valid 保険者番号 near its label + labels.
+
+Example: "保険者番号 33120015 … 健康保険被保険者証 記号 番号 枝番" -> health_insurance_jp.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import luhn
+
+from bucketscan.policies.detectors.common import label_signal
+from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
+from bucketscan.policies.detectors.filename import filename_signal
+from bucketscan.policies.detectors.scoring import conclude
+from bucketscan.policies.redact import mask_number
+from bucketscan.records.content import Document, Evidence, Signal, Strength
+
+NAME = "health_insurance"
+DOCUMENT_TYPE = "health_insurance_jp"
+_NUMBER = re.compile(r"(?<![0-9])([0-9]{8}|[0-9]{6})(?![0-9])")
+_TITLES = (
+    "被保険者証",
+    "保険者番号",
+    "資格確認書",
+    "資格情報のお知らせ",
+    "組合員証",
+    "健康保険",
+)
+WIDE = 200
+_CARD_TITLES = ("被保険者証", "資格確認書", "資格情報のお知らせ", "組合員証")
+LABELS = Lexicon.of(
+    ("健康保険被保険者証", "国民健康保険被保険者証", "被保険者証", "組合員証"),
+    ("資格確認書", "資格情報のお知らせ"),
+    ("被保険者", "被扶養者"),
+    ("記号",),
+    ("枝番",),
+    ("保険者番号",),
+    ("保険者名称",),
+    ("事業所名称",),
+    ("資格取得年月日", "認定年月日"),
+    ("交付年月日", "交付"),
+    ("一部負担金", "負担割合"),
+)
+
+
+def number_signal(text: str) -> Signal | None:
+    """An 8-digit (or 6-digit 国保) 保険者番号 passing Luhn: medium right after its label, or,
+    when OCR lost the label, an 8-digit one within a card title's window (still medium)."""
+    for match in _NUMBER.finditer(text):
+        number = match.group(1)
+        if not luhn.is_valid(number):
+            continue
+        label = label_near(text, match.start(), match.end(), ("保険者番号",), 20, 0)
+        title = len(number) == 8 and label_near(
+            text, match.start(), match.end(), _CARD_TITLES, WIDE, WIDE
+        )
+        if label or title:
+            where = "after its label" if label else f"on a {title!r}"
+            return Signal(
+                NAME,
+                "insurer_number",
+                Strength.MEDIUM,
+                f"{len(number)}-digit 保険者番号 passing its Luhn check digit {where}",
+                mask_number(number, label="保険者番号"),
+            )
+    return None
+
+
+class HealthInsuranceDetector:
+    """健康保険証 / 国民健康保険証 / 資格確認書 (no face; number + labels)."""
+
+    name = NAME
+
+    def applies(self, doc: Document) -> bool:
+        """An insurance title or the 保険者番号 label."""
+        return any_label(doc.text, _TITLES)
+
+    def inspect(self, doc: Document) -> Evidence | None:
+        """Insurer number (medium) plus at least three labels (medium)."""
+        text = doc.text
+        candidates = [
+            number_signal(text),
+            label_signal(NAME, LABELS, text, "health insurance"),
+            filename_signal(NAME, DOCUMENT_TYPE, doc.name),
+        ]
+        return conclude(NAME, DOCUMENT_TYPE, [s for s in candidates if s is not None])

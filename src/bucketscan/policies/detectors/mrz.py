@@ -1,0 +1,294 @@
+"""ICAO 9303 machine-readable zones (TD3 passports, TD1/TD2 cards) with every check digit verified.
+
+Example: "P<UTOERIKSSON<<ANNA<MARIA…" + "L898902C36UTO7408122F1204159ZE184226B<<<<<10" -> passport.
+A checksum-valid MRZ is a strong signal by itself; the first letter of line 1 picks the type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bucketscan.policies.detectors.common import card_signal, is_image, label_signal, mrz_band
+from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
+from bucketscan.policies.detectors.filename import filename_signal
+from bucketscan.policies.detectors.scoring import conclude, rank
+from bucketscan.policies.redact import mask_mrz_line, mask_number
+from bucketscan.records.content import Document, Evidence, Signal, Strength
+
+NAME = "mrz"
+_WEIGHTS = (7, 3, 1)
+_LINE = re.compile(r"^[A-Z0-9<]{26,48}$")
+_FILLER_RUN = re.compile(r"<{3,}")
+# Characters OCR reads for digits inside fields that can only hold digits.
+_TO_DIGIT = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+)
+PASSPORT_LABELS = Lexicon.of(
+    ("PASSPORT", "旅券"),
+    ("旅券番号", "Passport No"),
+    ("発行国", "Issuing country"),
+    ("国籍", "Nationality"),
+    ("有効期間満了日", "Date of expiry"),
+    ("発行年月日", "Date of issue"),
+    ("所持人自署", "Signature of bearer"),
+    ("発行官庁", "Authority"),
+    ("MINISTRY OF FOREIGN AFFAIRS",),
+    ("本籍", "Registered Domicile"),
+    ("Surname", "姓"),
+    ("Given name",),
+)
+ID_CARD_LABELS = Lexicon.of(
+    ("IDENTITY CARD", "ID CARD", "Personalausweis", "CARTE D'IDENTITE", "身分証"),
+    ("Surname", "Nom", "Name"),
+    ("Given name", "Vorname", "Prénom"),
+    ("Nationality", "Staatsangehörigkeit"),
+    ("Date of birth", "Geburtstag"),
+    ("Date of expiry", "Expiry", "Gültig bis"),
+    ("Card No", "Document No", "Document number"),
+    ("RESIDENCE PERMIT",),
+    ("Sex",),
+)
+_PASSPORT_NUMBER = re.compile(r"(?<![A-Z0-9])([A-Z]{2}[0-9]{7})(?![A-Z0-9])")
+_PREFILTER_CHARS = "<<"
+_KNOWN_CODES = frozenset("PIACV")
+
+
+def check_digit(field: str) -> str:
+    """The ICAO 7-3-1 check digit of a field (0-9 → 0-9, A-Z → 10-35, '<' → 0)."""
+    total = 0
+    for index, char in enumerate(field):
+        value = int(char) if char.isdigit() else ord(char) - 55 if char.isalpha() else 0
+        total += value * _WEIGHTS[index % 3]
+    return str(total % 10)
+
+
+def _ok(field: str, digit: str) -> bool:
+    return digit.isdigit() and check_digit(field) == digit
+
+
+def _digits(line: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """Repair OCR letter/digit confusions only inside digit-only fields."""
+    chars = list(line)
+    for start, end in spans:
+        for index in range(start, min(end, len(chars))):
+            chars[index] = chars[index].translate(_TO_DIGIT)
+    return "".join(chars)
+
+
+def _fit(line: str, length: int) -> str | None:
+    """The line at `length` characters, lengthening or shortening its longest filler run."""
+    if len(line) == length:
+        return line
+    runs = list(_FILLER_RUN.finditer(line))
+    if not runs:
+        return None
+    run = max(runs, key=lambda m: m.end() - m.start())
+    # OCR often truncates a trailing filler run; anything else may only be off by a few.
+    if abs(len(line) - length) > (8 if run.end() == len(line) else 3):
+        return None
+    size = run.end() - run.start() + length - len(line)
+    if size < 1:
+        return None
+    return line[: run.start()] + "<" * size + line[run.end() :]
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A validated MRZ: its format, document code and lines (unmasked, never shown)."""
+
+    layout: str
+    code: str
+    lines: tuple[str, ...]
+    complete: bool = True  # False: the composite check digit was unreadable (not wrong)
+    stretch: int = 0  # characters of filler added or removed to fit the layout
+
+
+def _verdict(fields_ok: bool, composite: str, composite_ok: bool) -> bool | None:
+    """True: every check digit valid; None: fields valid, composite unreadable; False: invalid."""
+    if not fields_ok:
+        return False
+    if composite_ok:
+        return True
+    return None if not composite.isdigit() else False
+
+
+def td3_line2_valid(line: str) -> bool | None:
+    """TD3 check digits (number, birth, expiry, personal number, composite); see `_verdict`."""
+    personal_ok = _ok(line[28:42], line[42]) or (set(line[28:43]) <= {"<", "0"})
+    fields = (
+        _ok(line[0:9], line[9])
+        and _ok(line[13:19], line[19])
+        and _ok(line[21:27], line[27])
+        and personal_ok
+    )
+    composite = _ok(line[0:10] + line[13:20] + line[21:43], line[43])
+    return _verdict(fields, line[43], composite)
+
+
+def td2_line2_valid(line: str) -> bool | None:
+    """TD2 check digits (number, birth, expiry, composite); see `_verdict`."""
+    fields = _ok(line[0:9], line[9]) and _ok(line[13:19], line[19]) and _ok(line[21:27], line[27])
+    composite = _ok(line[0:10] + line[13:20] + line[21:35], line[35])
+    return _verdict(fields, line[35], composite)
+
+
+def td1_valid(line1: str, line2: str) -> bool:
+    """All four TD1 check digits, with the long-document-number overflow into the optional field."""
+    if line1[14] == "<" and line1[15] != "<":
+        tail = line1[15:].split("<", 1)[0]
+        number, digit = line1[5:14] + tail[:-1], tail[-1:] or "<"
+    else:
+        number, digit = line1[5:14], line1[14]
+    return (
+        _ok(number, digit)
+        and _ok(line2[0:6], line2[6])
+        and _ok(line2[8:14], line2[14])
+        and _ok(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29], line2[29])
+    )
+
+
+def _candidate_lines(text: str) -> list[str]:
+    lines = []
+    for raw in text.splitlines():
+        # MRZ has no lower case: lower-case letters after the first filler are misread '<'.
+        squeezed = re.sub(r"\s", "", raw)
+        cut = squeezed.find("<")
+        if cut >= 0:
+            tail = re.sub(r"[a-z]", "<", squeezed[cut:])
+            squeezed = squeezed[:cut] + tail
+        line = squeezed.upper().replace("«", "<<").replace("‹", "<")
+        if _LINE.match(line) and "<" in line:
+            lines.append(line)
+    return lines
+
+
+def find_zones(text: str) -> tuple[Zone, ...]:
+    """Every checksum-valid MRZ in the text."""
+    lines = _candidate_lines(text)
+    zones = []
+    for index, line in enumerate(lines):
+        previous = lines[index - 1] if index else None
+        for layout, length in (("TD3", 44), ("TD2", 36)):
+            second = _fit(line, length)
+            if second is None:
+                continue
+            second = _digits(second, ((13, 20), (21, 28), (length - 1, length)))
+            valid = td3_line2_valid(second) if layout == "TD3" else td2_line2_valid(second)
+            if valid is not False:
+                first = _fit(previous, length) if previous else None
+                code = previous[0] if previous and previous[0].isalpha() else "?"
+                found = tuple(x for x in (first, second) if x)
+                stretch = abs(len(line) - length)
+                zones.append(Zone(layout, code, found, valid is True, stretch))
+        if index + 2 < len(lines) + 1 and index + 1 < len(lines):
+            first = _fit(line, 30)
+            second = _fit(lines[index + 1], 30)
+            if first and second:
+                second = _digits(second, ((0, 7), (8, 15), (29, 30)))
+                if td1_valid(first, second):
+                    third = lines[index + 2] if index + 2 < len(lines) else None
+                    zones.append(
+                        Zone("TD1", first[0], tuple(x for x in (first, second, third) if x))
+                    )
+    return tuple(zones)
+
+
+def _preference(zone: Zone) -> tuple[bool, bool, int]:
+    """Complete zones first, then a readable document code, then the least filler repair."""
+    return (not zone.complete, zone.code not in _KNOWN_CODES, zone.stretch)
+
+
+def _has_name_line(zone: Zone) -> bool:
+    """Whether the zone's first line is line 1 (code, state, name) rather than the data line."""
+    return zone.layout == "TD1" or len(zone.lines) > 1
+
+
+def document_type(zone: Zone) -> str:
+    """P → passport; I, A, C → id_card_icao; V (visa) → foreign_id; an unreadable code
+    falls back on the format (TD3 → passport, TD1/TD2 → id_card_icao)."""
+    if zone.code == "P":
+        return "passport"
+    if zone.code in {"I", "A", "C"}:
+        return "id_card_icao"
+    if zone.code == "V":
+        return "foreign_id"
+    return "passport" if zone.layout == "TD3" else "id_card_icao"
+
+
+def _number_signal(text: str) -> Signal | None:
+    for match in _PASSPORT_NUMBER.finditer(text):
+        label = label_near(text, match.start(), match.end(), ("旅券番号", "Passport No"), 60, 10)
+        if label:
+            return Signal(
+                NAME,
+                "passport_number",
+                Strength.MEDIUM,
+                f"2 letters + 7 digits next to {label!r}",
+                mask_number(match.group(1)),
+            )
+    return None
+
+
+class MrzDetector:
+    """Passports (TD3) and ICAO ID cards (TD1, TD2); also passports whose MRZ OCR failed."""
+
+    name = NAME
+
+    def applies(self, doc: Document) -> bool:
+        """MRZ fillers, a detected MRZ band or passport/ID labels."""
+        text = doc.text
+        return (
+            _PREFILTER_CHARS in text
+            or mrz_band(doc)
+            or any_label(text, ("PASSPORT", "旅券", "IDENTITY CARD", "ID CARD"))
+        )
+
+    def inspect(self, doc: Document) -> Evidence | None:
+        """A valid MRZ is strong alone; without one, labels/number/layout must add up."""
+        text = doc.text
+        zones = find_zones(text)
+        results = []
+        # OCR may misread the document code of one copy; prefer a zone whose code is known.
+        for zone in sorted(zones, key=_preference)[:1]:
+            kind = document_type(zone)
+            signals = [
+                Signal(
+                    NAME,
+                    f"mrz_{zone.layout.lower()}",
+                    Strength.STRONG if zone.complete else Strength.MEDIUM,
+                    f"{zone.layout} MRZ with every check digit valid (code {zone.code})"
+                    if zone.complete
+                    else f"{zone.layout} MRZ field check digits valid, composite unreadable",
+                    " / ".join(
+                        mask_mrz_line(line, i == 0 and _has_name_line(zone))
+                        for i, line in enumerate(zone.lines)
+                    ),
+                ),
+                label_signal(
+                    NAME,
+                    PASSPORT_LABELS if kind == "passport" else ID_CARD_LABELS,
+                    text,
+                    kind.replace("_", " "),
+                ),
+                filename_signal(NAME, kind, doc.name),
+            ]
+            results.append(conclude(NAME, kind, [s for s in signals if s is not None]))
+        if not zones and any_label(text, PASSPORT_LABELS.groups[0]):
+            passport = [
+                _number_signal(text),
+                label_signal(NAME, PASSPORT_LABELS, text, "passport"),
+                card_signal(NAME, doc, "id3") if is_image(doc) else None,
+                Signal(NAME, "mrz_band", Strength.WEAK, "MRZ-like band") if mrz_band(doc) else None,
+                filename_signal(NAME, "passport", doc.name),
+            ]
+            results.append(conclude(NAME, "passport", [s for s in passport if s is not None]))
+        if not zones and any_label(text, ID_CARD_LABELS.groups[0]):
+            card = [
+                label_signal(NAME, ID_CARD_LABELS, text, "identity card"),
+                card_signal(NAME, doc, "id1") if is_image(doc) else None,
+                filename_signal(NAME, "id_card_icao", doc.name),
+            ]
+            results.append(conclude(NAME, "id_card_icao", [s for s in card if s is not None]))
+        found = [evidence for evidence in results if evidence is not None]
+        return max(found, key=rank) if found else None

@@ -1,0 +1,65 @@
+"""Extraction: the bytes of one object become one Document (text, pages, image cues, notes)."""
+
+from __future__ import annotations
+
+from bucketscan.policies.extract import images, office, pdf, sniff
+from bucketscan.policies.extract.limits import ExtractLimits
+from bucketscan.policies.extract.ocr import ocr_available
+from bucketscan.policies.extract.text import text_of
+from bucketscan.records.content import Document, Page
+
+__all__ = ["ExtractLimits", "extract", "ocr_available"]
+
+_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/heic"}
+_TEXT_TYPES = {
+    "text/plain",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/markdown",
+    "text/html",
+    "application/json",
+}
+
+
+def _extract(data: bytes, media_type: str, limits: ExtractLimits) -> tuple[list[Page], list[str]]:
+    if media_type in _TEXT_TYPES:
+        text, encoding = text_of(data, media_type)
+        return [Page(text=text, source="text")], [f"text decoded as {encoding}"]
+    if media_type == "application/pdf":
+        return pdf.extract_pdf(data, limits, images.analyse)
+    if media_type in _IMAGE_TYPES:
+        decoded = images.decode(data, media_type, limits)
+        if decoded.image is None:
+            return [], list(decoded.notes)
+        page, notes = images.analyse(decoded.image, limits)
+        return [page], [*decoded.notes, *notes]
+    if media_type in (sniff.DOCX, sniff.XLSX):
+        problem = office.zip_guard(data, limits)
+        if problem is not None:
+            return [], [problem]
+        if media_type == sniff.DOCX:
+            return office.extract_docx(data, limits, images.analyse)
+        return office.extract_xlsx(data, limits)
+    if media_type == "application/x-empty":
+        return [], ["empty file: nothing to read"]
+    return [], [f"content type {media_type} not supported: could not tell what it holds"]
+
+
+DEFAULT_LIMITS = ExtractLimits()
+
+
+def extract(data: bytes, name: str, limits: ExtractLimits = DEFAULT_LIMITS) -> Document:
+    """Read one object into a Document; hostile or corrupt input yields notes, never an error."""
+    notes: list[str] = []
+    if len(data) > limits.max_bytes:
+        notes.append(f"only the first {limits.max_bytes} of {len(data)} bytes read")
+        data = data[: limits.max_bytes]
+    media_type = sniff.refine_text(sniff.sniff(data), name)
+    try:
+        pages, more = _extract(data, media_type, limits)
+    except Exception as error:  # noqa: BLE001 - last line of defence: record, never crash
+        pages, more = [], [f"extraction failed: {error.__class__.__name__}: could not tell"]
+    notes.extend(more)
+    if not any(page.text.strip() for page in pages) and media_type not in _IMAGE_TYPES:
+        notes.append("no text found: could not tell what the file holds")
+    return Document(name=name, media_type=media_type, pages=tuple(pages), notes=tuple(notes))

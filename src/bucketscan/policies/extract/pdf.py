@@ -1,0 +1,83 @@
+"""PDF: the text layer per page (pypdfium2, pypdf as fallback); pages without text are rendered."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from bucketscan.policies.extract.limits import ExtractLimits
+from bucketscan.policies.extract.text import normalise
+from bucketscan.records.content import Page
+
+_DPI = 200
+_MIN_TEXT = 20  # fewer visible characters than this: treat the page as a scan
+_RENDER_SIDE = 2400
+
+ImagePass = Callable[[Image.Image, ExtractLimits], tuple[Page, tuple[str, ...]]]
+
+
+def _render(page: pdfium.PdfPage, limits: ExtractLimits) -> Image.Image:
+    """The page as an image at ~200 dpi, scaled down to stay within the pixel bound."""
+    width, height = page.get_size()  # points (1/72 inch)
+    scale = _DPI / 72
+    scale = min(scale, _RENDER_SIDE / max(width, height, 1))
+    pixels = width * height * scale * scale
+    if pixels > limits.max_pixels:
+        scale *= (limits.max_pixels / pixels) ** 0.5
+    bitmap = page.render(scale=scale)
+    image: Image.Image = bitmap.to_pil().convert("RGB")
+    return image
+
+
+def extract_pdf(
+    data: bytes, limits: ExtractLimits, image_pass: ImagePass
+) -> tuple[list[Page], list[str]]:
+    """Pages of text (or OCR of rendered pages) and notes; never raises."""
+    notes: list[str] = []
+    try:
+        document = pdfium.PdfDocument(data)
+    except (pdfium.PdfiumError, ValueError, OSError) as error:
+        notes.append(f"pypdfium2 could not open the PDF ({error}); trying pypdf")
+        fallback, more = _pypdf_text(data, limits)
+        return fallback, notes + more
+    pages: list[Page] = []
+    try:
+        count = len(document)
+        if count > limits.max_pages:
+            notes.append(f"PDF has {count} pages: only the first {limits.max_pages} read")
+        for index in range(min(count, limits.max_pages)):
+            page = document[index]
+            text = normalise(page.get_textpage().get_text_range())
+            if len("".join(text.split())) >= _MIN_TEXT:
+                pages.append(Page(text=text, source="text"))
+                continue
+            image_page, image_notes = image_pass(_render(page, limits), limits)
+            pages.append(Page(text=text + image_page.text, source="ocr", cues=image_page.cues))
+            notes.extend(f"page {index + 1}: {note}" for note in image_notes)
+            notes.append(f"page {index + 1}: no text layer, rendered as an image")
+    except (pdfium.PdfiumError, ValueError, OSError, MemoryError) as error:
+        notes.append(f"PDF read stopped: {error.__class__.__name__}: {error}")
+    finally:
+        document.close()
+    return pages, notes
+
+
+def _pypdf_text(data: bytes, limits: ExtractLimits) -> tuple[list[Page], list[str]]:
+    """Text layer through pypdf, for files pdfium refuses."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = [
+            Page(text=normalise(page.extract_text() or ""), source="text")
+            for page in reader.pages[: limits.max_pages]
+        ]
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError) as error:
+        return [], [f"PDF could not be read: {error.__class__.__name__}"]
+    return pages, ["PDF text from pypdf (no page images)"]

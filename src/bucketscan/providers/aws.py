@@ -1,0 +1,326 @@
+"""The AWS S3 adapter: enumerates buckets and objects, gathers access facts, reads bounded ranges.
+
+Example: ``open_aws(None, "ap-northeast-1", None, (), Meter())`` uses the standard credential
+chain (and AWS_ENDPOINT_URL), checks it with STS GetCallerIdentity and returns an AwsProvider.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+
+from bucketscan.metering import Meter
+from bucketscan.providers.aws_facts import (
+    block_settings,
+    error_text,
+    gather,
+    grants,
+    ownership,
+    region_of,
+)
+from bucketscan.providers.base import ProviderError
+from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3ObjectFacts
+from bucketscan.records.unreadable import Unreadable
+
+DEFAULT_REGION = "us-east-1"
+_NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
+
+
+def _count_calls(client: Any, service: str, meter: Meter) -> Any:
+    """Count every API call of a client into the meter, as '<service>.<Operation>'."""
+
+    def before_call(model: Any, **_: Any) -> None:
+        meter.request(f"{service}.{model.name}")
+
+    client.meta.events.register("before-call", before_call)
+    return client
+
+
+def strip_account_host(endpoint_url: str) -> Any:
+    """A before-sign hook undoing the account-id host prefix the s3control rules add.
+
+    inject_host_prefix=False only drops the model's host prefix; the endpoint ruleset still
+    builds ``<account>.<custom host>``, which does not resolve for an emulator.
+    """
+    host = urlsplit(endpoint_url).netloc
+
+    def before_sign(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != host and parts.netloc.endswith(f".{host}"):
+            request.url = urlunsplit(parts._replace(netloc=host))
+
+    return before_sign
+
+
+def base_config(io_threads: int = 8) -> Config:
+    """Adaptive retries, bounded timeouts and a connection pool sized for the I/O threads."""
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": 10},
+        connect_timeout=10,
+        read_timeout=60,
+        max_pool_connections=max(10, 2 * io_threads),
+    )
+
+
+class AwsProvider:
+    """Provider over S3; the only module that talks to boto3."""
+
+    name = "aws"
+
+    def __init__(
+        self,
+        session: boto3.Session,
+        *,
+        endpoint_url: str | None = None,
+        bucket_names: tuple[str, ...] = (),
+        meter: Meter | None = None,
+        page_size: int = 1000,
+        config: Config | None = None,
+    ) -> None:
+        self._session = session
+        self._endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
+        self._bucket_names = bucket_names
+        self._meter = meter or Meter()
+        self._page_size = page_size
+        self._config = config or base_config()
+        self._region = session.region_name or DEFAULT_REGION
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._account: str | None = None
+        self._account_block: tuple[BlockPublicAccess | None, Unreadable | None] | None = None
+
+    def _client(self, service: str, region: str | None = None) -> Any:
+        """One cached client per service and region (one per service with a custom endpoint)."""
+        region = self._region if self._endpoint_url or not region else region
+        with self._lock:
+            client = self._clients.get((service, region))
+            if client is None:
+                client = _count_calls(self._new_client(service, region), service, self._meter)
+                if service == "s3control" and self._endpoint_url:
+                    hook = strip_account_host(self._endpoint_url)
+                    client.meta.events.register("before-sign", hook)
+                self._clients[(service, region)] = client
+            return client
+
+    def _new_client(self, service: str, region: str) -> Any:
+        config = self._config
+        if service == "sts":
+            # A quick probe: an unreachable endpoint must fail in seconds, not after 10 retries.
+            config = config.merge(
+                Config(
+                    retries={"max_attempts": 2, "mode": "standard"},
+                    connect_timeout=5,
+                    read_timeout=15,
+                )
+            )
+        if self._endpoint_url:
+            # The SDK would prepend the account id to a custom endpoint's host for s3control.
+            config = config.merge(Config(inject_host_prefix=False, s3={"addressing_style": "path"}))
+        return self._session.client(
+            service,  # type: ignore[call-overload]
+            region_name=region,
+            endpoint_url=self._endpoint_url,
+            config=config,
+        )
+
+    def account_id(self) -> str:
+        """The caller's account id (STS GetCallerIdentity, once); SDK errors propagate."""
+        if self._account is None:
+            identity = self._client("sts").get_caller_identity()
+            self._account = str(identity["Account"])
+        return self._account
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """The named buckets, or every bucket of the account (paginated ListBuckets)."""
+        try:
+            account = self.account_id()
+            named: list[tuple[str, str | None]] = (
+                [(name, None) for name in self._bucket_names]
+                if self._bucket_names
+                else list(self._list_bucket_names())
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise ProviderError(f"cannot list S3 buckets: {error_text(error)}") from error
+        for name, region in named:
+            yield BucketRef("aws", account, name, region or self._bucket_region(name))
+
+    def _list_bucket_names(self) -> Iterator[tuple[str, str | None]]:
+        for page in self._client("s3").get_paginator("list_buckets").paginate():
+            for entry in page.get("Buckets", ()):
+                yield str(entry["Name"]), entry.get("BucketRegion")
+
+    def _bucket_region(self, name: str) -> str | None:
+        try:
+            return region_of(self._client("s3").get_bucket_location(Bucket=name))
+        except (ClientError, BotoCoreError):
+            return None  # describe() records what is unreadable about this bucket
+
+    def _account_settings(self) -> tuple[BlockPublicAccess | None, Unreadable | None]:
+        """Account-level Block Public Access, fetched once per provider."""
+        with self._lock:
+            cached = self._account_block
+        if cached is not None:
+            return cached
+        fact = S3Fact.ACCOUNT_BLOCK
+        try:
+            account = self.account_id()
+        except (ClientError, BotoCoreError) as error:
+            result: tuple[BlockPublicAccess | None, Unreadable | None] = (
+                None,
+                Unreadable(fact, error_text(error)),
+            )
+        else:
+            control = self._client("s3control")
+            settings, unread = gather(
+                fact,
+                lambda: block_settings(control.get_public_access_block(AccountId=account)),
+                _NO_BLOCK,
+                BlockPublicAccess(),
+            )
+            result = (None if unread else settings, unread)
+        with self._lock:
+            if self._account_block is None:
+                self._account_block = result
+            return self._account_block
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """Gather ACL, policy, Block Public Access, ownership and website facts of one bucket."""
+        s3 = self._client("s3", ref.region)
+        name = ref.name
+        acl, acl_err = gather(
+            S3Fact.BUCKET_ACL, lambda: grants(s3.get_bucket_acl(Bucket=name)), (), None
+        )
+        policy, policy_err = gather(
+            S3Fact.BUCKET_POLICY,
+            lambda: str(s3.get_bucket_policy(Bucket=name)["Policy"]),
+            ("NoSuchBucketPolicy",),
+            None,
+        )
+        block, block_err = gather(
+            S3Fact.BUCKET_BLOCK,
+            lambda: block_settings(s3.get_public_access_block(Bucket=name)),
+            _NO_BLOCK,
+            BlockPublicAccess(),
+        )
+        owner, owner_err = gather(
+            S3Fact.OWNERSHIP,
+            lambda: ownership(s3.get_bucket_ownership_controls(Bucket=name)),
+            ("OwnershipControlsNotFoundError",),
+            None,
+        )
+        website, website_err = gather(
+            S3Fact.WEBSITE,
+            lambda: bool(s3.get_bucket_website(Bucket=name)),
+            ("NoSuchWebsiteConfiguration",),
+            False,
+        )
+        account_block, account_err = self._account_settings()
+        unreadable = tuple(
+            entry
+            for entry in (acl_err, policy_err, block_err, owner_err, website_err, account_err)
+            if entry is not None
+        )
+        facts = S3BucketFacts(
+            acl=acl,
+            policy_json=policy,
+            bucket_block=None if block_err else block,
+            account_block=account_block,
+            object_ownership=owner,
+            website=website,
+            unreadable=unreadable,
+        )
+        errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable)
+        return Bucket(ref, facts, errors)
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """Page through the bucket's objects lazily (ListObjectsV2, `page_size` keys a page)."""
+        paginator = self._client("s3", bucket.ref.region).get_paginator("list_objects_v2")
+        pages = paginator.paginate(
+            Bucket=bucket.name, Prefix=prefix, PaginationConfig={"PageSize": self._page_size}
+        )
+        for page in pages:
+            for entry in page.get("Contents", ()):
+                yield StoredObject(
+                    key=str(entry["Key"]),
+                    size=int(entry.get("Size", 0)),
+                    last_modified=entry.get("LastModified"),
+                    etag=str(entry.get("ETag", "")).strip('"') or None,
+                )
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """The object with its ACL (GetObjectAcl); a failure is recorded, not raised."""
+        s3 = self._client("s3", bucket.ref.region)
+        acl, unread = gather(
+            S3Fact.OBJECT_ACL,
+            lambda: grants(s3.get_object_acl(Bucket=bucket.name, Key=obj.key)),
+            (),
+            None,
+        )
+        facts = S3ObjectFacts(acl=acl, unreadable=(unread,) if unread else ())
+        return replace(obj, facts=facts)
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """At most `limit` bytes from the object's start (a Range GET), kept in memory."""
+        if limit <= 0 or obj.size == 0:
+            return b""
+        s3 = self._client("s3", bucket.ref.region)
+        response = s3.get_object(Bucket=bucket.name, Key=obj.key, Range=f"bytes=0-{limit - 1}")
+        body = response["Body"]
+        try:
+            data: bytes = body.read(limit)
+        finally:
+            body.close()
+        self._meter.read_bytes(len(data))
+        return data
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """The object's URL as an anonymous reader would fetch it."""
+        key = quote(obj.key, safe="/")
+        if self._endpoint_url:
+            return f"{self._endpoint_url}/{quote(bucket.name)}/{key}"
+        region = bucket.ref.region or DEFAULT_REGION
+        return f"https://{bucket.name}.s3.{region}.amazonaws.com/{key}"
+
+
+def open_aws(
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    bucket_names: tuple[str, ...],
+    meter: Meter,
+    io_threads: int = 8,
+) -> AwsProvider:
+    """A checked AwsProvider; raises ProviderError (one line) without credentials or endpoint."""
+    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound as error:
+        raise ProviderError(f"AWS profile not found: {profile}") from error
+    if session.get_credentials() is None:
+        raise ProviderError(
+            "no AWS credentials found (set a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+            "or an instance role)"
+        )
+    provider = AwsProvider(
+        session,
+        endpoint_url=endpoint_url,
+        bucket_names=bucket_names,
+        meter=meter,
+        config=base_config(io_threads),
+    )
+    try:
+        provider.account_id()
+    except (ClientError, BotoCoreError) as error:
+        where = f" at {endpoint_url}" if endpoint_url else ""
+        message = " ".join(error_text(error).split())
+        raise ProviderError(f"cannot reach AWS{where}: {message}") from error
+    return provider

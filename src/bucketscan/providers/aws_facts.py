@@ -1,0 +1,89 @@
+"""S3 API responses turned into fact records, and SDK errors turned into Unreadable entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bucketscan.records.s3 import BlockPublicAccess, S3Grant, S3Grantee
+from bucketscan.records.unreadable import Unreadable
+
+T = TypeVar("T")
+_GROUPS = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": S3Grantee.ALL_USERS,
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": S3Grantee.AUTHENTICATED_USERS,
+    "http://acs.amazonaws.com/groups/s3/LogDelivery": S3Grantee.LOG_DELIVERY,
+}
+
+
+def error_text(error: Exception) -> str:
+    """'<ErrorCode>: message' for a ClientError, '<ExceptionName>: message' otherwise."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        code = details.get("Code") or "ClientError"
+        message = details.get("Message") or str(error)
+        return f"{code}: {message}"
+    return f"{type(error).__name__}: {error}"
+
+
+def error_code(error: Exception) -> str | None:
+    """The error code of a ClientError, None otherwise."""
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code")
+    return None
+
+
+def gather(
+    fact: str, call: Callable[[], T], absent: tuple[str, ...], default: T
+) -> tuple[T, Unreadable | None]:
+    """Run one call; an `absent` error code gives `default`, any other failure an Unreadable."""
+    try:
+        return call(), None
+    except (ClientError, BotoCoreError) as error:
+        if error_code(error) in absent:
+            return default, None
+        return default, Unreadable(fact, error_text(error))
+
+
+def grants(response: Mapping[str, Any]) -> tuple[S3Grant, ...]:
+    """The grants of a GetBucketAcl/GetObjectAcl response."""
+    result = []
+    for grant in response.get("Grants", ()):
+        grantee = grant.get("Grantee", {})
+        kind = grantee.get("Type")
+        permission = str(grant.get("Permission", ""))
+        if kind == "Group":
+            uri = str(grantee.get("URI", ""))
+            result.append(S3Grant(_GROUPS.get(uri, S3Grantee.OTHER_GROUP), uri, permission))
+        elif kind == "AmazonCustomerByEmail":
+            result.append(S3Grant(S3Grantee.EMAIL, str(grantee.get("EmailAddress")), permission))
+        else:
+            result.append(S3Grant(S3Grantee.CANONICAL_USER, str(grantee.get("ID")), permission))
+    return tuple(result)
+
+
+def block_settings(response: Mapping[str, Any]) -> BlockPublicAccess:
+    """The four flags of a GetPublicAccessBlock response (missing flags are off)."""
+    config = response.get("PublicAccessBlockConfiguration", {})
+    return BlockPublicAccess(
+        block_public_acls=bool(config.get("BlockPublicAcls", False)),
+        ignore_public_acls=bool(config.get("IgnorePublicAcls", False)),
+        block_public_policy=bool(config.get("BlockPublicPolicy", False)),
+        restrict_public_buckets=bool(config.get("RestrictPublicBuckets", False)),
+    )
+
+
+def ownership(response: Mapping[str, Any]) -> str | None:
+    """The ObjectOwnership rule of a GetBucketOwnershipControls response."""
+    rules = response.get("OwnershipControls", {}).get("Rules", ())
+    return str(rules[0]["ObjectOwnership"]) if rules else None
+
+
+def region_of(response: Mapping[str, Any]) -> str:
+    """The region of a GetBucketLocation response (None is us-east-1, EU is eu-west-1)."""
+    location = response.get("LocationConstraint")
+    if not location:
+        return "us-east-1"
+    return "eu-west-1" if location == "EU" else str(location)

@@ -1,0 +1,372 @@
+"""Azure Blob adapter: the only module (with azure_mgmt) that talks to the Azure SDKs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+)
+from azure.identity import DefaultAzureCredential
+from azure.storage.blob import BlobServiceClient
+
+from bucketscan.metering import Meter
+from bucketscan.providers.azure_metering import response_hook
+from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_accounts, management_client
+from bucketscan.providers.base import ProviderError
+from bucketscan.records.azure import (
+    ACCOUNT_FACT,
+    LEVEL_FACT,
+    WEB_CONTAINER,
+    WEBSITE_FACT,
+    AzureContainerFacts,
+)
+from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.unreadable import Unreadable
+
+# OSError covers transport failures; ValueError/KeyError/TypeError a malformed answer.
+FAILURES = (AzureError, OSError, ValueError, KeyError, TypeError)
+_T = TypeVar("_T")
+
+
+class AzureProvider:
+    """Enumerates the containers and blobs of one storage account and gathers their access facts."""
+
+    name = "azure"
+
+    def __init__(
+        self,
+        service: BlobServiceClient,
+        *,
+        account: str,
+        container_names: tuple[str, ...] = (),
+        allow_blob_public_access: bool | None = None,
+        account_read_error: str | None = None,
+        static_website: bool | None = None,
+        meter: Meter | None = None,
+        page_size: int = 5000,
+        web_endpoint: str | None = None,
+    ) -> None:
+        self._service = service
+        self.account = account
+        self._container_names = container_names
+        self._allow = allow_blob_public_access
+        self._account_error = account_read_error or "not read from the management plane"
+        self._meter = meter or Meter()
+        self._page_size = page_size
+        self._web_endpoint = web_endpoint
+        self._website: bool | Unreadable | None = static_website
+        self._website_lock = threading.Lock()
+        parts = urlsplit(service.url)  # drop any SAS query: URLs end up in reports
+        self.account_url = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """The named containers, else every container of the account (including $web), lazily."""
+        if self._container_names:
+            for name in self._container_names:
+                yield BucketRef(self.name, self.account, name)
+            return
+        try:
+            pages = self._service.list_containers(results_per_page=self._page_size).by_page()
+            for page in pages:
+                for container in page:
+                    yield BucketRef(self.name, self.account, str(container.name))
+        except FAILURES as error:
+            raise ProviderError(
+                f"cannot list containers of {self.account}: {brief(error)}"
+            ) from error
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """Gather the container level, the account gate and (for $web) the static website."""
+        unreadable: list[Unreadable] = []
+        client = self._service.get_container_client(ref.name)
+        properties = attempt(unreadable, LEVEL_FACT, client.get_container_properties)
+        # The service reports no level header for a private container; the SDK gives None.
+        level = None if properties is None else str(properties.public_access or "off")
+        if self._allow is None:
+            unreadable.append(Unreadable(ACCOUNT_FACT, self._account_error))
+        website: bool | None = False
+        if ref.name == WEB_CONTAINER:
+            website = self._static_website(unreadable)
+        facts = AzureContainerFacts(
+            public_access=level,
+            allow_blob_public_access=self._allow,
+            static_website=website,
+            unreadable=tuple(unreadable),
+            web_endpoint=self._web_endpoint,
+        )
+        errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
+        return Bucket(ref, facts, errors)
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """Page through the container's blobs lazily, `page_size` per request."""
+        client = self._service.get_container_client(bucket.name)
+        blobs = client.list_blobs(name_starts_with=prefix or None, results_per_page=self._page_size)
+        for page in blobs.by_page():
+            for blob in page:
+                settings = blob.content_settings
+                yield StoredObject(
+                    key=str(blob.name),
+                    size=int(blob.size or 0),
+                    content_type=None if settings is None else settings.content_type,
+                    last_modified=blob.last_modified,
+                    etag=blob.etag,
+                )
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """Blobs have no access settings of their own: `obj` unchanged."""
+        return obj
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """Download at most `limit` bytes with a range request."""
+        if limit <= 0:
+            return b""
+        client = self._service.get_container_client(bucket.name)
+        try:
+            data: bytes = client.download_blob(obj.key, offset=0, length=limit).readall()
+        except HttpResponseError as error:
+            if getattr(error, "error_code", None) == "InvalidRange":  # an empty blob has no range
+                return b""
+            raise
+        self._meter.read_bytes(len(data))
+        return data[:limit]
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """The blob's anonymous URL: for $web with the website on, the website's."""
+        facts = bucket.facts
+        key = quote(obj.key, safe="/")
+        if (
+            bucket.name == WEB_CONTAINER
+            and isinstance(facts, AzureContainerFacts)
+            and facts.static_website
+            and facts.web_endpoint
+        ):
+            return f"{facts.web_endpoint.rstrip('/')}/{key}"
+        return f"{self.account_url}/{quote(bucket.name, safe='$')}/{key}"
+
+    def _static_website(self, unreadable: list[Unreadable]) -> bool | None:
+        """Whether static website hosting is on, read once per account."""
+        with self._website_lock:
+            if self._website is None:
+                scratch: list[Unreadable] = []
+                properties = attempt(scratch, WEBSITE_FACT, self._service.get_service_properties)
+                if properties is None:
+                    self._website = scratch[0]
+                else:
+                    website = properties.get("static_website")
+                    self._website = bool(website is not None and website.enabled)
+            cached = self._website
+        if isinstance(cached, Unreadable):
+            unreadable.append(cached)
+            return None
+        return cached
+
+
+class AzureAccounts:
+    """Several storage accounts (a subscription) served as one provider."""
+
+    name = "azure"
+
+    def __init__(self, providers: Iterable[AzureProvider]) -> None:
+        self.providers = tuple(providers)
+        self._by_account = {provider.account: provider for provider in self.providers}
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """Every account's containers, account after account."""
+        for provider in self.providers:
+            yield from provider.bucket_refs()
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """Describe a container with its own account's provider."""
+        return self._by_account[ref.account].describe(ref)
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """The container's blobs, lazily."""
+        return self._by_account[bucket.ref.account].objects(bucket, prefix)
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """Blobs have no access settings of their own: `obj` unchanged."""
+        return obj
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """At most `limit` bytes of the blob."""
+        return self._by_account[bucket.ref.account].read(bucket, obj, limit)
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """The blob's anonymous URL."""
+        return self._by_account[bucket.ref.account].url(bucket, obj)
+
+
+def attempt(unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:
+    """Run one API call; a failure becomes an Unreadable entry instead of an exception."""
+    try:
+        return call()
+    except FAILURES as error:
+        unreadable.append(Unreadable(fact, brief(error)))
+        return None
+
+
+def brief(error: BaseException) -> str:
+    """A one-line description of an error (an Azure error code when there is one)."""
+    code = getattr(error, "error_code", None)
+    text = str(error).strip().splitlines()
+    first = text[0][:200] if text else ""
+    label = f"{type(error).__name__} {code}" if code else type(error).__name__
+    return f"{label}: {first}".rstrip(": ")
+
+
+def blob_service(
+    meter: Meter,
+    *,
+    account_url: str | None = None,
+    connection_string: str | None = None,
+    credential: Any = None,
+) -> BlobServiceClient:
+    """A BlobServiceClient whose responses are counted into `meter`; ProviderError if malformed."""
+    hook = response_hook(meter)
+    try:
+        if connection_string is not None:
+            return BlobServiceClient.from_connection_string(
+                connection_string, credential=credential, raw_response_hook=hook
+            )
+        if account_url is None:
+            raise ProviderError("pass --account-url, --connection-string or --subscription")
+        parts = urlsplit(account_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in parts.netloc:
+            raise ValueError("not an http(s) URL")
+        return BlobServiceClient(account_url, credential=credential, raw_response_hook=hook)
+    except (ValueError, TypeError) as error:
+        # The message never echoes the input: a connection string carries the account key.
+        what = "connection string" if connection_string is not None else "account URL"
+        raise ProviderError(f"malformed Azure {what} ({type(error).__name__})") from error
+
+
+def open_azure(
+    account_url: str | None,
+    connection_string: str | None,
+    container_names: tuple[str, ...],
+    meter: Meter,
+    subscription: str | None = None,
+    *,
+    page_size: int = 5000,
+    credential: Any = None,
+    management_url: str | None = None,
+) -> AzureProvider | AzureAccounts:
+    """One account (URL or connection string), or every account of `subscription`.
+
+    With `subscription`, allowBlobPublicAccess is read from the management plane (for the given
+    account, or for each account of the subscription); without it the setting stays unknown.
+    `credential` defaults to DefaultAzureCredential; `management_url` to Azure Resource Manager.
+    """
+    if credential is None and (
+        subscription is not None or not _keyed(account_url, connection_string)
+    ):
+        credential = DefaultAzureCredential()
+    accounts: tuple[StorageAccount, ...] | None = None
+    account_error = "not read: pass --subscription to read allowBlobPublicAccess"
+    if subscription is not None:
+        try:
+            management = management_client(subscription, credential, meter, base_url=management_url)
+            plain_http = (management_url or "").startswith("http:")
+            accounts = list_storage_accounts(management, plain_http=plain_http)
+        except FAILURES as error:
+            if account_url is None and connection_string is None:
+                raise ProviderError(
+                    f"cannot list storage accounts of subscription {subscription}: {brief(error)}"
+                ) from error
+            account_error = f"management plane not read: {brief(error)}"
+    if account_url is None and connection_string is None:
+        if accounts is None:
+            raise ProviderError("pass --account-url, --connection-string or --subscription")
+        return subscription_accounts(
+            accounts,
+            lambda account: blob_service(
+                meter, account_url=account.blob_endpoint, credential=credential
+            ),
+            container_names,
+            meter,
+            page_size=page_size,
+        )
+    data_credential = None if _keyed(account_url, connection_string) else credential
+    service = blob_service(
+        meter,
+        account_url=account_url,
+        connection_string=connection_string,
+        credential=data_credential,
+    )
+    name = str(service.account_name)
+    match = next((item for item in accounts or () if item.name == name), None)
+    if accounts is not None and match is None:
+        account_error = f"account {name} not found in subscription {subscription}"
+    provider = AzureProvider(
+        service,
+        account=name,
+        container_names=container_names,
+        allow_blob_public_access=None if match is None else match.allow_blob_public_access,
+        account_read_error=_unset_reason(match) or account_error,
+        meter=meter,
+        page_size=page_size,
+        web_endpoint=None if match is None else match.web_endpoint,
+    )
+    _probe(service, provider.account_url, container_names)
+    return provider
+
+
+def subscription_accounts(
+    accounts: Iterable[StorageAccount],
+    make_service: Callable[[StorageAccount], BlobServiceClient],
+    container_names: tuple[str, ...],
+    meter: Meter,
+    *,
+    page_size: int = 5000,
+) -> AzureAccounts:
+    """One provider per storage account that has a blob endpoint, with its account gate."""
+    providers = [
+        AzureProvider(
+            make_service(account),
+            account=account.name,
+            container_names=container_names,
+            allow_blob_public_access=account.allow_blob_public_access,
+            account_read_error=_unset_reason(account),
+            meter=meter,
+            page_size=page_size,
+            web_endpoint=account.web_endpoint,
+        )
+        for account in accounts
+        if account.blob_endpoint
+    ]
+    return AzureAccounts(providers)
+
+
+def _unset_reason(account: StorageAccount | None) -> str | None:
+    """Why a management-plane answer without allowBlobPublicAccess still means 'allowed'."""
+    if account is None or account.allow_blob_public_access is not None:
+        return None
+    return "allowBlobPublicAccess is unset on the account, which Azure treats as allowed"
+
+
+def _keyed(account_url: str | None, connection_string: str | None) -> bool:
+    """Whether the data plane carries its own secret (a connection string or a SAS URL)."""
+    return connection_string is not None or "sig=" in urlsplit(account_url or "").query
+
+
+def _probe(service: BlobServiceClient, url: str, container_names: tuple[str, ...]) -> None:
+    """Fail fast, in one line, when the endpoint does not answer or credentials are missing."""
+    try:  # without retries: the SDK's backoff would hold a dead endpoint for over a minute
+        if container_names:
+            service.get_container_client(container_names[0]).exists(retry_total=0)
+        else:
+            pages = service.list_containers(results_per_page=1, retry_total=0).by_page()
+            next(iter(pages), None)
+    except (ServiceRequestError, ClientAuthenticationError) as error:
+        raise ProviderError(f"Azure endpoint {url} unusable: {brief(error)}") from error
+    except FAILURES as error:
+        if container_names:
+            return  # a denied container is recorded when it is described
+        raise ProviderError(f"cannot list containers of {url}: {brief(error)}") from error

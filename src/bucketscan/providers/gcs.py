@@ -1,0 +1,263 @@
+"""Google Cloud Storage adapter: the only GCS module that talks to google.cloud.storage."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import google.auth
+from google.api_core.exceptions import GoogleAPIError
+from google.auth.credentials import AnonymousCredentials
+from google.auth.exceptions import GoogleAuthError
+from google.auth.transport.requests import AuthorizedSession
+from google.cloud import storage
+
+from bucketscan.metering import Meter
+from bucketscan.providers.base import ProviderError
+from bucketscan.providers.gcs_metering import install_meter
+from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
+from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
+from bucketscan.records.unreadable import Unreadable
+
+PUBLIC_HOST = "https://storage.googleapis.com"
+# OSError covers requests' connection errors; ValueError/KeyError/TypeError a malformed response.
+_FAILURES = (GoogleAPIError, GoogleAuthError, OSError, ValueError, KeyError, TypeError)
+_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+_T = TypeVar("_T")
+
+OrgPolicyReader = Callable[[str], bool | None]
+
+
+class GcsProvider:
+    """Enumerates buckets and objects of GCS (or an emulator) and gathers their access facts."""
+
+    name = "gcs"
+
+    def __init__(
+        self,
+        client: storage.Client,
+        *,
+        projects: tuple[str, ...] = (),
+        bucket_names: tuple[str, ...] = (),
+        meter: Meter | None = None,
+        page_size: int = 1000,
+        org_policy_reader: OrgPolicyReader | None = None,
+    ) -> None:
+        self._client = client
+        self._projects = projects
+        self._bucket_names = bucket_names
+        self._meter = meter or Meter()
+        self._page_size = page_size
+        self._org_policy_reader = org_policy_reader
+        self._org_cache: dict[str, bool | Unreadable | None] = {}
+        install_meter(client._http, self._meter)
+
+    def bucket_refs(self) -> Iterator[BucketRef]:
+        """The named buckets, else every bucket of each project, listed lazily."""
+        if self._bucket_names:
+            account = self._projects[0] if self._projects else (self._client.project or "")
+            for name in self._bucket_names:
+                yield BucketRef(self.name, account, name)
+            return
+        projects = self._projects or ((self._client.project,) if self._client.project else ())
+        if not projects:
+            raise ProviderError("no GCS project: pass --project or --bucket")
+        for project in projects:
+            try:
+                for bucket in self._client.list_buckets(project=project, page_size=self._page_size):
+                    yield BucketRef(self.name, project, bucket.name, bucket.location)
+            except _FAILURES as error:
+                raise ProviderError(f"cannot list buckets of {project}: {_brief(error)}") from error
+
+    def describe(self, ref: BucketRef) -> Bucket:
+        """Gather IAM policy, uniform access, prevention, ACLs and org policy; failures recorded."""
+        unreadable: list[Unreadable] = []
+        handle = self._client.bucket(ref.name)
+        metadata = _attempt(
+            unreadable, "bucket_metadata", lambda: self._client.get_bucket(ref.name)
+        )
+        uniform, prevention, website = None, None, False
+        if metadata is None:
+            unreadable.append(Unreadable("uniform_access", "bucket metadata not read"))
+            unreadable.append(Unreadable("public_access_prevention", "bucket metadata not read"))
+        else:
+            handle = metadata
+            uniform = bool(metadata.iam_configuration.uniform_bucket_level_access_enabled)
+            prevention = metadata.iam_configuration.public_access_prevention
+            # The client has no getter for the website configuration.
+            website = bool(metadata._properties.get("website"))
+        policy = _attempt(
+            unreadable, "iam_policy", lambda: handle.get_iam_policy(requested_policy_version=3)
+        )
+        bucket_acl = default_acl = None
+        if uniform is not True:
+            bucket_acl = _attempt(unreadable, "bucket_acl", lambda: _acl(handle.acl))
+            default_acl = _attempt(
+                unreadable, "default_object_acl", lambda: _acl(handle.default_object_acl)
+            )
+        org = None
+        if prevention != "enforced":
+            org = self._org_prevention(metadata, unreadable)
+        facts = GcsBucketFacts(
+            iam_bindings=None if policy is None else _bindings(policy.bindings),
+            uniform_access=uniform,
+            public_access_prevention=prevention,
+            org_enforces_prevention=org,
+            bucket_acl=bucket_acl,
+            default_object_acl=default_acl,
+            website=website,
+            unreadable=tuple(unreadable),
+        )
+        errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
+        return Bucket(ref, facts, errors)
+
+    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+        """Page through the bucket's objects lazily, `page_size` per request."""
+        blobs = self._client.list_blobs(
+            bucket.name, prefix=prefix or None, page_size=self._page_size
+        )
+        for page in blobs.pages:
+            for blob in page:
+                yield StoredObject(
+                    key=blob.name,
+                    size=int(blob.size or 0),
+                    content_type=blob.content_type,
+                    last_modified=blob.updated,
+                    etag=blob.etag,
+                )
+
+    def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """Return `obj` with its ACL read (or the reason it could not be)."""
+        unreadable: list[Unreadable] = []
+        blob = self._client.bucket(bucket.name).blob(obj.key)
+        acl = _attempt(unreadable, "object_acl", lambda: _acl(blob.acl))
+        return dataclasses.replace(obj, facts=GcsObjectFacts(acl, tuple(unreadable)))
+
+    def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
+        """Download at most `limit` bytes with a range request."""
+        if limit <= 0:
+            return b""
+        blob = self._client.bucket(bucket.name).blob(obj.key)
+        data: bytes = blob.download_as_bytes(start=0, end=limit - 1, checksum=None)
+        self._meter.read_bytes(len(data))
+        return data[:limit]
+
+    def url(self, bucket: Bucket, obj: StoredObject) -> str:
+        """The object's public URL."""
+        return f"{PUBLIC_HOST}/{quote(bucket.name)}/{quote(obj.key, safe='/')}"
+
+    def _org_prevention(self, metadata: Any, unreadable: list[Unreadable]) -> bool | None:
+        """The organisation's prevention constraint for the bucket's project, cached per project."""
+        fact = "org_public_access_prevention"
+        if self._org_policy_reader is None:
+            unreadable.append(Unreadable(fact, "organisation policy not read (no reader)"))
+            return None
+        project = None if metadata is None else metadata.project_number
+        if project is None:
+            unreadable.append(Unreadable(fact, "bucket's project number unknown"))
+            return None
+        key = str(project)
+        if key not in self._org_cache:
+            reader = self._org_policy_reader
+            scratch: list[Unreadable] = []
+            value = _attempt(scratch, fact, lambda: reader(key))
+            self._org_cache[key] = scratch[0] if scratch else value
+        cached = self._org_cache[key]
+        if isinstance(cached, Unreadable):
+            unreadable.append(cached)
+            return None
+        if cached is None:
+            unreadable.append(Unreadable(fact, "enforcement depends on conditions (tags)"))
+        return cached
+
+
+def _attempt(unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:
+    """Run one API call; a failure becomes an Unreadable entry instead of an exception."""
+    try:
+        return call()
+    except _FAILURES as error:
+        unreadable.append(Unreadable(fact, _brief(error)))
+        return None
+
+
+def _brief(error: BaseException) -> str:
+    """A one-line description of an error."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200] if text else ''}".rstrip(": ")
+
+
+def _acl(acl: Any) -> tuple[GcsAclEntry, ...]:
+    """Reload an ACL from the server and return its entries."""
+    acl.reload()
+    return tuple(GcsAclEntry(str(entry["entity"]), str(entry["role"])) for entry in acl)
+
+
+def _bindings(bindings: Iterable[dict[str, Any]]) -> tuple[IamBinding, ...]:
+    """IAM bindings of a version-3 policy as records, keeping conditions."""
+    records = []
+    for binding in bindings:
+        condition = binding.get("condition") or {}
+        records.append(
+            IamBinding(
+                role=str(binding["role"]),
+                members=tuple(sorted(binding.get("members") or ())),
+                condition_title=condition.get("title"),
+                condition_expression=condition.get("expression"),
+            )
+        )
+    return tuple(records)
+
+
+def open_gcs(
+    projects: tuple[str, ...],
+    endpoint_url: str | None,
+    bucket_names: tuple[str, ...],
+    meter: Meter,
+    *,
+    page_size: int = 1000,
+) -> GcsProvider:
+    """A GcsProvider with Application Default Credentials, or anonymous against an emulator."""
+    endpoint = endpoint_url or os.environ.get("STORAGE_EMULATOR_HOST")
+    if endpoint:
+        endpoint = endpoint if "://" in endpoint else f"http://{endpoint}"
+        client = storage.Client(
+            project=projects[0] if projects else "bucketscan-emulator",
+            credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            client_options={"api_endpoint": endpoint},
+        )
+        provider = GcsProvider(
+            client, projects=projects, bucket_names=bucket_names, meter=meter, page_size=page_size
+        )
+        _probe(client, endpoint)
+        return provider
+    try:
+        credentials, default_project = google.auth.default(scopes=[_SCOPE])
+        client = storage.Client(
+            project=projects[0] if projects else default_project, credentials=credentials
+        )
+    except GoogleAuthError as error:
+        raise ProviderError(
+            f"no GCS credentials ({_brief(error)}); run `gcloud auth application-default login`"
+        ) from error
+    session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
+    install_meter(session, meter)
+    return GcsProvider(
+        client,
+        projects=projects,
+        bucket_names=bucket_names,
+        meter=meter,
+        page_size=page_size,
+        org_policy_reader=EffectivePolicyReader(session),
+    )
+
+
+def _probe(client: storage.Client, endpoint: str) -> None:
+    """Fail fast, in one line, when an emulator endpoint does not answer."""
+    try:
+        next(iter(client.list_buckets(max_results=1, retry=None, timeout=10)), None)
+    except _FAILURES as error:
+        raise ProviderError(f"GCS endpoint {endpoint} unreachable: {_brief(error)}") from error

@@ -1,0 +1,50 @@
+"""Count every HTTP request a GCS client sends, by API method, from its transport layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from bucketscan.metering import Meter
+
+# (method, path pattern, kind); first match wins, so more specific paths come first.
+_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (method, re.compile(pattern), kind)
+    for method, pattern, kind in (
+        ("GET", r"/download/storage/v1/b/[^/]+/o/.+$", "gcs.objects.download"),
+        ("POST", r"/upload/storage/v1/b/[^/]+/o$", "gcs.objects.insert"),
+        ("GET", r"/storage/v1/b/[^/]+/o/.+/acl$", "gcs.objectAccessControls.list"),
+        ("GET", r"/storage/v1/b/[^/]+/o/.+$", "gcs.objects.get"),
+        ("GET", r"/storage/v1/b/[^/]+/o$", "gcs.objects.list"),
+        ("GET", r"/storage/v1/b/[^/]+/iam$", "gcs.buckets.getIamPolicy"),
+        ("PUT", r"/storage/v1/b/[^/]+/iam$", "gcs.buckets.setIamPolicy"),
+        ("GET", r"/storage/v1/b/[^/]+/acl$", "gcs.bucketAccessControls.list"),
+        ("GET", r"/storage/v1/b/[^/]+/defaultObjectAcl$", "gcs.defaultObjectAccessControls.list"),
+        ("GET", r"/storage/v1/b/[^/]+$", "gcs.buckets.get"),
+        ("PATCH", r"/storage/v1/b/[^/]+$", "gcs.buckets.patch"),
+        ("GET", r"/storage/v1/b$", "gcs.buckets.list"),
+        ("POST", r"/storage/v1/b$", "gcs.buckets.insert"),
+        ("GET", r"/policies/[^/]+:getEffectivePolicy$", "orgpolicy.getEffectivePolicy"),
+    )
+)
+
+
+def request_kind(method: str, url: str) -> str:
+    """The API method an HTTP request calls ("gcs.objects.list", ...)."""
+    parts = urlsplit(url)
+    path = parts.path
+    media = parse_qs(parts.query).get("alt") == ["media"]
+    for route_method, pattern, kind in _ROUTES:
+        if method.upper() == route_method and pattern.search(path):
+            return "gcs.objects.download" if media and kind == "gcs.objects.get" else kind
+    return f"gcs.other.{method.upper()}"
+
+
+def install_meter(session: Any, meter: Meter) -> None:
+    """Count each response of a requests.Session (the client's transport) into `meter`."""
+
+    def count(response: Any, *args: Any, **kwargs: Any) -> None:
+        meter.request(request_kind(response.request.method, response.request.url))
+
+    session.hooks["response"].append(count)

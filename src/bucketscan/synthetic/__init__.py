@@ -1,0 +1,1 @@
+"""Deterministic synthetic corpus: ID-document scans, résumés and hard negatives (fake people)."""

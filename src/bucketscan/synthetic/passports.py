@@ -1,0 +1,194 @@
+"""Passport data pages (TD3) and ICAO ID cards (TD1, TD2) with valid machine-readable zones."""
+
+from __future__ import annotations
+
+import random
+
+from PIL import Image, ImageDraw
+
+from bucketscan.synthetic import mrz, numbers
+from bucketscan.synthetic.draw import (
+    GREY,
+    ID1,
+    ID3,
+    canvas,
+    font,
+    paste_face,
+    security_pattern,
+    text,
+)
+from bucketscan.synthetic.people import Person, future_date, icao_date, issue_date, yymmdd
+
+# state code → (English name, ID-card title)
+_STATES = {
+    "UTO": ("UTOPIA", "IDENTITY CARD"),
+    "DEU": ("BUNDESREPUBLIK DEUTSCHLAND", "PERSONALAUSWEIS / IDENTITY CARD"),
+    "NLD": ("KONINKRIJK DER NEDERLANDEN", "IDENTITEITSKAART / IDENTITY CARD"),
+    "FRA": ("REPUBLIQUE FRANCAISE", "CARTE NATIONALE D'IDENTITE / IDENTITY CARD"),
+    "PHL": ("REPUBLIC OF THE PHILIPPINES", "NATIONAL ID / IDENTITY CARD"),
+}
+
+
+def _mrz_lines(draw: ImageDraw.ImageDraw, lines: tuple[str, ...], width: int, bottom: int) -> None:
+    """Draw MRZ lines in a monospace font sized so each line spans most of the width."""
+    chars = len(lines[0])
+    size = int(width * 0.93 / chars / 0.602)
+    face = font(size, "mono")
+    left = (width - draw.textlength(lines[0], font=face)) / 2
+    top = bottom - len(lines) * size * 1.25
+    for index, line in enumerate(lines):
+        draw.text((left, top + index * size * 1.25), line, font=face, fill=(10, 10, 10))
+
+
+def passport_page(rng: random.Random, person: Person) -> Image.Image:
+    """A passport data page (ID-3): bilingual labels for Japan, photo on the left, TD3 MRZ."""
+    japanese = person.nationality == "JPN"
+    state = person.nationality
+    number = numbers.passport_number_jp(rng) if japanese else numbers.passport_number_other(rng)
+    issued = issue_date(rng)
+    expiry = future_date(issued, rng.choice((5, 10)))
+    image, draw = canvas(ID3, (238, 236, 246) if japanese else (236, 244, 238))
+    security_pattern(draw, rng, ID3, (220, 216, 236) if japanese else (214, 230, 218))
+    if japanese:
+        title, labels = "日本国 JAPAN", (
+            "型/Type", "発行国/Issuing country", "旅券番号/Passport No.", "姓/Surname",
+            "名/Given name", "国籍/Nationality", "生年月日/Date of birth", "性別/Sex",
+            "本籍/Registered Domicile", "発行年月日/Date of issue", "有効期間満了日/Date of expiry",
+            "発行官庁/Authority",
+        )  # fmt: skip
+        domicile, authority = person.address[:3], "MINISTRY OF FOREIGN AFFAIRS"
+    else:
+        title, labels = f"{_STATES.get(state, (state,))[0]}  PASSPORT", (
+            "Type", "Code of issuing State", "Passport No.", "Surname", "Given names",
+            "Nationality", "Date of birth", "Sex", "Place of birth", "Date of issue",
+            "Date of expiry", "Authority",
+        )  # fmt: skip
+        domicile, authority = "SPRINGFIELD", "PASSPORT OFFICE"
+    text(draw, (60, 40), title, 44)
+    text(draw, (900, 44), "旅券 PASSPORT" if japanese else "PASSPORT", 40)
+    paste_face(image, rng, (60, 150, 440, 640))
+    values = (
+        "P", state, number, person.surname_latin, person.given_latin, state,
+        icao_date(person.birth), person.sex, domicile, icao_date(issued), icao_date(expiry),
+        authority,
+    )  # fmt: skip
+    positions: tuple[tuple[int, int], ...] = ((480, 140), (640, 140), (1040, 140))
+    positions += tuple((480, 230 + i * 80) for i in range(3))
+    positions += ((480, 470), (800, 470), (1180, 470), (480, 550), (800, 550), (480, 630))
+    for (x, y), label, value in zip(positions, labels, values, strict=True):
+        text(draw, (x, y), label, 20, GREY)
+        text(draw, (x, y + 26), value, 34, kind="latin" if value.isascii() else "gothic")
+    if japanese:
+        text(draw, (1000, 680), "所持人自署/Signature of bearer", 20, GREY)
+        text(draw, (1040, 714), person.name, 40, kind="mincho")
+    lines = mrz.td3(
+        document_code="P",
+        state=state,
+        surname=person.surname_latin,
+        given=person.given_latin,
+        number=number,
+        nationality=state,
+        birth=yymmdd(person.birth),
+        sex=person.sex,
+        expiry=yymmdd(expiry),
+    )
+    draw.rectangle((0, 800, ID3[0], ID3[1]), fill=(246, 246, 246))
+    _mrz_lines(draw, lines, ID3[0], ID3[1] - 40)
+    return image
+
+
+def _card_fields(rng: random.Random, person: Person) -> tuple[str, str, str]:
+    """Document number, birth and expiry (YYMMDD) for an ID card."""
+    number = rng.choice("ABCDLT") + "".join(rng.choice("0123456789CFGHJK") for _ in range(8))
+    expiry = future_date(issue_date(rng), 10)
+    return number, yymmdd(person.birth), yymmdd(expiry)
+
+
+def id_card_front(rng: random.Random, person: Person) -> Image.Image:
+    """The front of a European-style ID card: national title, IDENTITY CARD, photo on the left."""
+    state = person.nationality if person.nationality in _STATES else "UTO"
+    name, title = _STATES[state]
+    number, birth, expiry = _card_fields(rng, person)
+    image, draw = canvas(ID1, (236, 240, 248))
+    security_pattern(draw, rng, ID1, (214, 222, 240))
+    text(draw, (30, 20), name, 30, kind="latin")
+    text(draw, (30, 60), title, 22, GREY, kind="latin")
+    draw.ellipse((900, 20, 980, 100), fill=(20, 50, 150))
+    text(draw, (915, 45), state[:2], 26, (255, 210, 0), kind="latin")
+    paste_face(image, rng, (30, 120, 300, 470))
+    rows = (
+        ("Surname", person.surname_latin),
+        ("Given names", person.given_latin),
+        ("Date of birth", f"{birth[4:]}.{birth[2:4]}.{person.birth.year}"),
+        ("Sex / Nationality", f"{person.sex}   {state}"),
+        ("Document No.", number),
+        ("Date of expiry", f"{expiry[4:]}.{expiry[2:4]}.20{expiry[:2]}"),
+    )
+    for index, (label, value) in enumerate(rows):
+        text(draw, (330, 120 + index * 80), label, 18, GREY, kind="latin")
+        text(draw, (330, 142 + index * 80), value, 30, kind="latin")
+    return image
+
+
+def id_card_back(rng: random.Random, person: Person) -> Image.Image:
+    """The back of an ID card with its TD1 MRZ (3 x 30)."""
+    state = person.nationality if person.nationality in _STATES else "UTO"
+    number, birth, expiry = _card_fields(rng, person)
+    image, draw = canvas(ID1, (240, 242, 246))
+    security_pattern(draw, rng, ID1, (222, 226, 236))
+    text(
+        draw,
+        (30, 30),
+        f"Address: {rng.randint(1, 99)} SAMPLE STREET, SPRINGFIELD",
+        24,
+        kind="latin",
+    )
+    text(draw, (30, 70), f"Date of issue: {icao_date(issue_date(rng))}", 24, kind="latin")
+    lines = mrz.td1(
+        document_code="I",
+        state=state,
+        surname=person.surname_latin,
+        given=person.given_latin,
+        number=number,
+        nationality=state,
+        birth=birth,
+        sex=person.sex,
+        expiry=expiry,
+    )
+    _mrz_lines(draw, lines, ID1[0], ID1[1] - 30)
+    return image
+
+
+def td2_card(rng: random.Random, person: Person) -> Image.Image:
+    """An ID card or residence permit whose front carries a TD2 MRZ (2 x 36)."""
+    state = person.nationality if person.nationality in _STATES else "UTO"
+    name, title = _STATES[state]
+    number, birth, expiry = _card_fields(rng, person)
+    image, draw = canvas((1240, 874), (240, 238, 230))  # ID-2, 105 x 74 mm
+    security_pattern(draw, rng, (1240, 874), (226, 222, 208))
+    text(draw, (40, 30), name, 34, kind="latin")
+    text(draw, (40, 76), title, 24, GREY, kind="latin")
+    paste_face(image, rng, (40, 140, 340, 530))
+    rows = (
+        ("Surname", person.surname_latin),
+        ("Given names", person.given_latin),
+        ("Date of birth", f"{birth[4:]}.{birth[2:4]}.{person.birth.year}"),
+        ("Sex", person.sex),
+        ("Document No.", number),
+    )
+    for index, (label, value) in enumerate(rows):
+        text(draw, (380, 140 + index * 80), label, 20, GREY, kind="latin")
+        text(draw, (380, 164 + index * 80), value, 32, kind="latin")
+    lines = mrz.td2(
+        document_code="I",
+        state=state,
+        surname=person.surname_latin,
+        given=person.given_latin,
+        number=number,
+        nationality=state,
+        birth=birth,
+        sex=person.sex,
+        expiry=expiry,
+    )
+    _mrz_lines(draw, lines, 1240, 874 - 40)
+    return image

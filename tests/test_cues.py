@@ -1,0 +1,114 @@
+"""Image cues: card shape, faces, MRZ band, barcodes."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
+from bucketscan.policies.extract.cues import card_kind, find_card
+from bucketscan.policies.extract.faces import find_faces
+from bucketscan.policies.extract.mrz_band import find_band
+from bucketscan.synthetic.faces import draw_face
+
+FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [(1.586, "id1"), (1.52, "id1"), (1.66, "id1"), (1.42, "id3"), (1.0, None), (1.8, None)],
+)
+def test_card_kind_by_ratio(ratio: float, expected: str | None) -> None:
+    assert card_kind(ratio) == expected
+
+
+def _on_background(item: Image.Image, colour: tuple[int, int, int], angle: float) -> Image.Image:
+    back = Image.new("RGB", (item.width * 3 // 2, item.height * 3 // 2), colour)
+    rotated = item.convert("RGBA").rotate(angle, expand=True)
+    back.paste(rotated, (item.width // 4, item.height // 4), rotated)
+    return back
+
+
+@pytest.mark.parametrize("angle", [0.0, 5.0, -7.0])
+def test_id1_card_on_a_table_is_found(angle: float) -> None:
+    card = Image.new("RGB", (856, 540), (200, 225, 245))
+    card_quad = find_card(_on_background(card, (90, 70, 50), angle))
+    assert card_quad is not None and card_quad.kind == "id1" and card_quad.source == "quad"
+
+
+def test_a4_page_is_not_an_id1_card() -> None:
+    page = Image.new("RGB", (1240, 1754), "white")
+    ImageDraw.Draw(page).text((100, 100), "Invoice", fill="black")
+    found = find_card(_on_background(page, (90, 70, 50), 2.0))
+    assert found is None or found.kind != "id1"
+
+
+def test_tight_crop_counts_as_card_by_frame() -> None:
+    found = find_card(Image.new("RGB", (1011, 638), (230, 230, 230)))
+    assert found is not None and found.kind == "id1" and found.source == "frame"
+
+
+@pytest.mark.parametrize(("left", "side"), [(620, "right"), (40, "left")])
+def test_synthetic_face_is_detected_on_its_side(left: int, side: str) -> None:
+    card = Image.new("RGB", (1011, 638), (245, 240, 235))
+    card.paste(draw_face(random.Random(7), 300, 380), (left, 120))
+    faces = find_faces(card)
+    assert faces.count == 1 and faces.side == side
+
+
+def test_blank_card_has_no_face() -> None:
+    assert find_faces(Image.new("RGB", (1011, 638), (245, 240, 235))).count == 0
+
+
+def _passport_page() -> Image.Image:
+    page = Image.new("RGB", (1250, 880), (245, 245, 240))
+    draw = ImageDraw.Draw(page)
+    label = ImageFont.truetype(FONT, 30)
+    mono = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 36)
+    draw.text((420, 80), "PASSPORT  旅券", font=label, fill="black")
+    draw.text((420, 180), "Surname  SAMPLE", font=label, fill="black")
+    draw.text((40, 700), "P<JPNSAMPLE<<HANAKO<<<<<<<<<<<<<<<<<<<<<<<<<", font=mono, fill="black")
+    draw.text((40, 770), "TR12345673JPN9001012F3001018<<<<<<<<<<<<<<06", font=mono, fill="black")
+    return page
+
+
+def test_mrz_band_is_located_at_the_bottom() -> None:
+    box = find_band(_passport_page())
+    assert box is not None
+    _left, top, _right, bottom = box
+    assert top > 600 and bottom <= 880
+
+
+def test_no_mrz_band_on_plain_text_page() -> None:
+    page = Image.new("RGB", (1250, 880), "white")
+    ImageDraw.Draw(page).text((100, 100), "hello", fill="black")
+    assert find_band(page) is None
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not ocr_available(), reason="tesseract not installed")
+def test_mrz_band_is_read_into_page_text() -> None:
+    buffer = io.BytesIO()
+    _passport_page().save(buffer, "PNG")
+    document = extract(buffer.getvalue(), "passport.png")
+    cues = document.pages[0].cues
+    assert cues is not None and cues.mrz_band
+    band = document.text.split("[mrz]\n", 1)[1].splitlines()
+    assert band[0].startswith("P<JPNSAMPLE<<HANAK")  # O/0 confusion is left to the MRZ detector
+    assert "9001012F3001018" in band[1]
+
+
+def test_qr_code_is_decoded_into_text() -> None:
+    import zxingcpp
+
+    barcode = zxingcpp.create_barcode("123456789018", zxingcpp.BarcodeFormat.QRCode)
+    symbol = Image.fromarray(barcode.to_image(scale=8)).convert("RGB")
+    card = Image.new("RGB", (1011, 638), "white")
+    card.paste(symbol, (600, 150))
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG")
+    document = extract(buffer.getvalue(), "back.png", ExtractLimits(ocr=False))
+    assert "[barcode QR] 123456789018" in document.text

@@ -1,0 +1,69 @@
+"""Table tests: US driver's licence (labels, AAMVA header) and foreign national IDs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bucketscan.policies.classify import classify_document
+from bucketscan.records.content import Document, ImageCues, Page
+
+CARD = ImageCues(1011, 638, card_shape="id1", faces=1, face_side="left")
+US_FRONT = "CALIFORNIA DRIVER LICENSE\nDL Y1234567\nEXP 01/02/2030\nDOB 03/04/1990\nCLASS C\nSEX F"
+
+CASES = [
+    (
+        "[barcode PDF417] @\n\x1e\rANSI 636014090102DL00410278ZC03190008DLDAQY1234567",
+        "drivers_license_us",
+        {"aamva_barcode"},
+        None,
+    ),
+    (US_FRONT, "drivers_license_us", {"labels", "card_layout"}, CARD),
+    (US_FRONT, None, set(), None),  # labels alone: one medium signal
+    (
+        "Government of India\nDOB: 01/02/1990\nMale\n2341 2341 2346\nAadhaar",
+        "foreign_id",
+        {"aadhaar"},
+        None,
+    ),
+    ("Government of India\n2341 2341 2347\nAadhaar", None, set(), None),  # Verhoeff fails
+    (
+        "REPUBLIC OF SINGAPORE\nIDENTITY CARD NO. S1234567D\nRace CHINESE",
+        "foreign_id",
+        {"nric"},
+        None,
+    ),
+    ("REPUBLIC OF SINGAPORE\nIDENTITY CARD NO. S1234567E", None, set(), None),
+    ("居民身份证\n公民身份号码 360426199101010071", "foreign_id", {"cn_ric"}, None),
+    ("公民身份号码 360426199101010072", None, set(), None),
+    (
+        "SOCIAL SECURITY\nSSN 536-90-4399\nTHIS NUMBER HAS BEEN ESTABLISHED FOR\nSIGNATURE",
+        "foreign_id",
+        {"ssn", "labels"},
+        None,
+    ),
+    (
+        "SOCIAL SECURITY\nSSN 078-05-1120\nTHIS NUMBER HAS BEEN ESTABLISHED FOR\nSIGNATURE",
+        None,
+        set(),
+        None,
+    ),
+    (
+        "주민등록증\n성명 홍길동\n971013-9019902\n주민등록번호 발행일",
+        "foreign_id",
+        {"kr_rrn"},
+        None,
+    ),
+    ("Work experience and education matter. Expect EXPERT reviewers.", None, set(), None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "kinds", "cues"), CASES)
+def test_foreign_ids(
+    text: str, expected: str | None, kinds: set[str], cues: ImageCues | None
+) -> None:
+    doc = Document("f.jpg", "image/jpeg", (Page(text, "ocr", cues),))
+    result = classify_document(doc)
+    assert result.document_type == expected
+    assert kinds <= {signal.kind for signal in result.evidence}
+    assert all("Y1234567" not in (s.snippet or "") for s in result.evidence)
+    assert all("2341 2346" not in (s.snippet or "") for s in result.evidence)

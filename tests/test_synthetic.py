@@ -1,0 +1,318 @@
+"""The synthetic corpus: determinism, valid numbers and MRZ, coverage, readable files, faces."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import random
+import re
+from pathlib import Path
+
+import cv2
+import docx
+import numpy as np
+import pypdf
+import pytest
+import zxingcpp
+from PIL import Image, ImageOps
+from stdnum import luhn
+from stdnum.in_ import aadhaar
+from stdnum.jp import in_ as my_number_validator
+
+from bucketscan.records.content import DOCUMENT_TYPES
+from bucketscan.synthetic import camera, cards, mrz, negatives, numbers, passports, people
+from bucketscan.synthetic.__main__ import main
+from bucketscan.synthetic.corpus import SyntheticFile, generate_corpus
+from bucketscan.synthetic.faces import draw_face
+
+SEED = 11
+UUID_NAME = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.\w+$"
+)
+CASCADE = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[SyntheticFile]:
+    return list(generate_corpus(SEED, 1))
+
+
+def faces_in(image: Image.Image) -> int:
+    gray = cv2.cvtColor(np.array(image.convert("RGB")), cv2.COLOR_RGB2GRAY)
+    classifier = cv2.CascadeClassifier(CASCADE)
+    return len(classifier.detectMultiScale(gray, 1.1, 5, minSize=(40, 40)))
+
+
+# --- determinism -------------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_bytes(corpus: list[SyntheticFile]) -> None:
+    again = list(generate_corpus(SEED, 1))
+    assert [(f.name, f.variant) for f in again] == [(f.name, f.variant) for f in corpus]
+    mismatched = [f.name for f, g in zip(corpus, again, strict=True) if f.data != g.data]
+    assert mismatched == []
+
+
+def test_different_seeds_give_different_documents(corpus: list[SyntheticFile]) -> None:
+    other = {f.data for f in generate_corpus(SEED + 1, 1) if f.category is not None}
+    positives = [f for f in corpus if f.category is not None]
+    assert positives
+    assert all(f.data not in other for f in positives)
+
+
+# --- numbers and MRZ ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [("62149832025", "7"), ("12345678901", "8")],
+)
+def test_my_number_check_digit_matches_known_vectors(body: str, check: str) -> None:
+    assert numbers.my_number_check_digit(body) == check
+
+
+def test_generated_numbers_pass_their_validators() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        assert my_number_validator.is_valid(numbers.my_number(rng))
+        licence = numbers.drivers_license_number(rng)
+        assert len(licence) == 12
+        assert int(licence[:2]) in numbers.LICENSE_PREFIXES
+        assert numbers.license_check_digit(licence[:10]) == licence[10]
+        insurer = numbers.insurer_number(rng)
+        assert len(insurer) == 8
+        assert luhn.is_valid(insurer)
+        assert re.fullmatch(r"[A-Z]{2}\d{8}[A-Z]{2}", numbers.residence_card_number(rng))
+        assert aadhaar.is_valid(numbers.aadhaar_number(rng))
+        assert re.fullmatch(r"[TM][A-Z]\d{7}", numbers.passport_number_jp(rng))
+
+
+def test_licence_check_digit_matches_the_worked_example() -> None:
+    assert numbers.license_check_digit("3090123456") == "2"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"), ("<<<<", "0")],
+)
+def test_mrz_check_digit_on_icao_specimen_fields(value: str, expected: str) -> None:
+    assert mrz.check_digit(value) == expected
+
+
+def test_mrz_builders_reproduce_icao_specimens() -> None:
+    common = {"surname": "ERIKSSON", "given": "ANNA MARIA", "birth": "740812", "sex": "F"}
+    line1, line2 = mrz.td3(
+        document_code="P",
+        state="UTO",
+        number="L898902C3",
+        nationality="UTO",
+        expiry="120415",
+        personal="ZE184226B",
+        **common,
+    )
+    assert line1 == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    assert line2 == "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    card = {"document_code": "I", "state": "UTO", "number": "D23145890", "nationality": "UTO"}
+    assert mrz.td1(expiry="120415", **card, **common) == (
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    )
+    assert mrz.td2(expiry="120415", **card, **common) == (
+        "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
+        "D231458907UTO7408122F1204159<<<<<<<6",
+    )
+    japan = mrz.td3(
+        document_code="P",
+        state="JPN",
+        surname="GAIMU",
+        given="HANAKO",
+        number="TT1544251",
+        nationality="JPN",
+        birth="990505",
+        sex="F",
+        expiry="301225",
+    )
+    assert japan[1] == "TT15442512JPN9905050F3012257<<<<<<<<<<<<<<06"
+
+
+def test_random_td3_lines_have_valid_check_digits() -> None:
+    rng = random.Random(5)
+    for _ in range(50):
+        person = people.foreign_person(rng)
+        _, line = mrz.td3(
+            document_code="P",
+            state=person.nationality,
+            surname=person.surname_latin,
+            given=person.given_latin,
+            number=numbers.passport_number_other(rng),
+            nationality=person.nationality,
+            birth=people.yymmdd(person.birth),
+            sex=person.sex,
+            expiry="301231",
+        )
+        assert len(line) == 44
+        for start, end in ((0, 9), (13, 19), (21, 27), (28, 42)):
+            assert mrz.check_digit(line[start:end]) == line[end]
+        assert mrz.check_digit(line[0:10] + line[13:20] + line[21:43]) == line[43]
+
+
+def test_my_number_back_qr_decodes_to_the_number() -> None:
+    rng = random.Random(9)
+    number = numbers.my_number(rng)
+    back = cards.my_number_back(rng, people.japanese_person(rng), number)
+    assert [code.text for code in zxingcpp.read_barcodes(back)] == [number]
+
+
+# --- hard negatives -----------------------------------------------------------------------------
+
+
+def test_invoice_order_numbers_pass_the_my_number_checksum(corpus: list[SyntheticFile]) -> None:
+    form = negatives.invoice(random.Random(2))
+    orders = [row[0] for row in form.table]
+    assert orders
+    assert all(my_number_validator.is_valid(order) for order in orders)
+    pdf = next(f for f in corpus if f.variant == "negative-invoice" and f.name.endswith(".pdf"))
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    found = re.findall(r"(?<!\d)\d{12}(?!\d)", text)
+    assert found
+    assert all(my_number_validator.is_valid(number) for number in found)
+    assert "個人番号" not in text
+
+
+# --- corpus coverage and manifest ---------------------------------------------------------------
+
+
+def test_every_document_type_appears_with_an_opaque_name(corpus: list[SyntheticFile]) -> None:
+    for document_type, category in DOCUMENT_TYPES.items():
+        files = [f for f in corpus if f.document_type == document_type]
+        assert files, document_type
+        assert all(f.category == category.value for f in files)
+        assert any(UUID_NAME.match(f.name) for f in files), document_type
+    assert len({f.name for f in corpus}) == len(corpus)
+    negatives_count = sum(f.category is None for f in corpus)
+    assert negatives_count >= len(corpus) // 4
+    opaque = sum(bool(UUID_NAME.match(f.name)) for f in corpus)
+    assert 0.35 <= opaque / len(corpus) <= 0.65
+
+
+@pytest.mark.parametrize(("per_type", "share"), [(3, 1.0), (2, 0.0)])
+def test_per_type_and_uuid_share_are_honoured(per_type: int, share: float) -> None:
+    # My Number cards come first, a back and a front per person; the generator is lazy.
+    first = list(itertools.islice(generate_corpus(SEED, per_type, uuid_names=share), 2 * per_type))
+    assert [f.document_type for f in first] == ["my_number_card"] * 2 * per_type
+    assert sum(bool(UUID_NAME.match(f.name)) for f in first) == round(share * len(first))
+    following = next(iter(itertools.islice(generate_corpus(SEED, per_type), 2 * per_type, None)))
+    assert following.document_type == "my_number_notification"
+
+
+def test_write_corpus_manifest_matches_files(corpus: list[SyntheticFile], tmp_path: Path) -> None:
+    assert main([str(tmp_path), "--seed", str(SEED), "--per-type", "1"]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["seed"], manifest["per_type"]) == (SEED, 1)
+    listed = {entry["name"] for entry in manifest["files"]}
+    on_disk = {p.name for p in tmp_path.iterdir()} - {"manifest.json"}
+    assert listed == on_disk
+    expected = corpus
+    assert [e["name"] for e in manifest["files"]] == [f.name for f in expected]
+    for entry, file in zip(manifest["files"], expected, strict=True):
+        assert (tmp_path / entry["name"]).read_bytes() == file.data
+        assert (entry["category"], entry["document_type"], entry["variant"]) == (
+            file.category,
+            file.document_type,
+            file.variant,
+        )
+
+
+# --- files open with the libraries the extractor uses -------------------------------------------
+
+
+def test_every_file_opens_with_its_library(corpus: list[SyntheticFile]) -> None:
+    for file in corpus:
+        suffix = Path(file.name).suffix
+        if suffix in {".jpg", ".png"}:
+            image = Image.open(io.BytesIO(file.data))
+            image.load()
+            assert min(image.size) >= 300, file.name
+        elif suffix == ".pdf":
+            reader = pypdf.PdfReader(io.BytesIO(file.data))
+            text = "".join(page.extract_text() for page in reader.pages).strip()
+            if file.variant == "pdf-image-only":
+                assert text == "", file.name
+                assert reader.pages[0].images, file.name
+            else:
+                assert text, file.name
+        elif suffix == ".docx":
+            document = docx.Document(io.BytesIO(file.data))
+            assert document.tables or document.paragraphs, file.name
+        elif suffix in {".txt", ".html", ".csv"}:
+            encoding = "cp932" if file.variant == "txt-sjis" else "utf-8"
+            assert file.data.decode(encoding).strip(), file.name
+        else:
+            pytest.fail(f"unexpected extension {file.name}")
+
+
+def test_text_variants_carry_the_document_labels(corpus: list[SyntheticFile]) -> None:
+    expected = {"rirekisho": "学歴・職歴", "shokumu_keirekisho": "職務要約", "cv_en": "Experience"}
+    for file in corpus:
+        if file.variant in {"txt", "txt-sjis"} and file.document_type in expected:
+            encoding = "cp932" if file.variant == "txt-sjis" else "utf-8"
+            assert expected[file.document_type] in file.data.decode(encoding)
+        if file.variant == "docx" and file.document_type in expected:
+            document = docx.Document(io.BytesIO(file.data))
+            body = "\n".join(p.text for p in document.paragraphs)
+            cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+            assert expected[file.document_type] in body + cells
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exif_photo_is_stored_sideways_and_tagged_upright(seed: int) -> None:
+    rng = random.Random(seed)
+    sheet = cards.insurance_card(rng, people.japanese_person(rng))
+    data, extension = camera.photo_exif(rng, sheet, True)
+    image = Image.open(io.BytesIO(data))
+    orientation = image.getexif().get(0x0112)
+    assert (extension, orientation in {3, 6, 8}) == (".jpg", True)
+    assert image.getexif().get(0x010F)  # a camera make, as phones write
+    upright = ImageOps.exif_transpose(image)
+    assert upright.width > upright.height  # the card is landscape once the tag is applied
+    if orientation in {6, 8}:
+        assert image.width < image.height  # while the raw pixels are portrait
+
+
+# --- faces --------------------------------------------------------------------------------------
+
+
+def test_drawn_faces_are_detected_by_haar() -> None:
+    sizes = ((190, 250), (240, 310), (300, 390))
+    hits = total = 0
+    for seed in range(30):
+        for width, height in sizes:
+            frame = Image.new("RGB", (width + 120, height + 120), (236, 236, 236))
+            frame.paste(draw_face(random.Random(seed), width, height), (60, 60))
+            hits += faces_in(frame) >= 1
+            total += 1
+    assert hits / total >= 0.95
+
+
+def test_cards_with_photos_show_a_face_and_cards_without_do_not() -> None:
+    with_face = without = 0
+    false_alarms = 0
+    for seed in range(6):
+        rng = random.Random(seed)
+        person, foreigner = people.japanese_person(rng), people.foreign_person(rng)
+        sheets = (
+            cards.my_number_front(rng, person),
+            cards.drivers_license_jp(rng, person),
+            cards.residence_card(rng, foreigner),
+            cards.drivers_license_us(rng, foreigner),
+            passports.passport_page(rng, person),
+            passports.id_card_front(rng, foreigner),
+        )
+        with_face += sum(faces_in(sheet) >= 1 for sheet in sheets)
+        for sheet in (cards.insurance_card(rng, person), negatives.loyalty_card(rng)):
+            without += 1
+            false_alarms += faces_in(sheet) > 0
+    assert with_face / 36 >= 0.9
+    assert false_alarms / without <= 0.1
