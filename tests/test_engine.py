@@ -52,6 +52,7 @@ class MarkerAnalyzer:
 
     def __init__(self, fail_on: bytes | None = None) -> None:
         self.seen: list[str] = []
+        self.sizes: list[int] = []
         self.inflight = 0
         self.peak = 0
         self._lock = threading.Lock()
@@ -61,6 +62,7 @@ class MarkerAnalyzer:
         future: Future[Analysis] = Future()
         with self._lock:
             self.seen.append(name)
+            self.sizes.append(len(data))
             self.inflight += 1
             self.peak = max(self.peak, self.inflight)
         # Resolve later, from another thread, as a real worker pool would.
@@ -192,6 +194,20 @@ def test_large_and_media_objects_are_skipped_before_download() -> None:
     skipped = outcome.buckets[0].objects_skipped
     assert skipped == {"file_type": 5, "too_large": 5}
     assert "memory.GetObject" not in meter.requests()
+
+
+def test_large_text_is_read_up_to_the_limit() -> None:
+    def key(index: int) -> str:
+        return f"exports/{index:03d}.csv"
+
+    analyzer = MarkerAnalyzer()
+    bucket = MemoryBucket("exports", public_facts("exports"), 4, body, key=key)
+    limit = 8
+    outcome, meter = scan((bucket,), analyzer, max_object_bytes=limit)
+    assert outcome.buckets[0].objects_skipped == {"large_text_read_in_part": 4}
+    assert meter.requests()["memory.GetObject"] == 4
+    assert meter.bytes_read == 4 * limit
+    assert analyzer.sizes == [limit] * 4
 
 
 def test_backpressure_bounds_objects_in_flight() -> None:

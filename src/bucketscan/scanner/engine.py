@@ -25,7 +25,7 @@ from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
 from bucketscan.scanner.findings import BucketResult, Finding, severity
 from bucketscan.scanner.options import ScanOptions
-from bucketscan.scanner.selection import in_scope, skip_reason
+from bucketscan.scanner.selection import READ_PREFIX_ONLY, in_scope, skip_reason
 from bucketscan.scanner.stats import ScanStats
 
 MAX_ERRORS_PER_BUCKET = 20
@@ -182,6 +182,8 @@ class Engine:
             reason = self._skip(obj, verdict)
             if reason is not None:
                 tally.skipped[reason] += 1
+            elif obj.size > self._options.max_object_bytes:
+                tally.skipped[READ_PREFIX_ONLY] += 1
         return reason is None
 
     def _skip(self, obj: StoredObject, verdict: ObjectAccess) -> str | None:

@@ -19,6 +19,13 @@ _SKIPPED_SUFFIXES = frozenset(
     }
 )  # fmt: skip
 _SKIPPED_TYPES = ("video/", "audio/", "font/")
+# Formats whose first bytes can be read on their own: a large one is read up to the byte limit.
+_PREFIX_READABLE_SUFFIXES = frozenset(
+    {".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".md", ".html", ".htm", ".xml"}
+)
+_PREFIX_READABLE_TYPES = ("text/", "application/json", "application/x-ndjson")
+
+TOO_LARGE, READ_PREFIX_ONLY = "too_large", "large_text_read_in_part"
 
 
 def in_scope(key: str, options: ScanOptions, bucket: str) -> bool:
@@ -44,6 +51,13 @@ def skip_reason(obj: StoredObject, options: ScanOptions) -> str | None:
         return "file_type"
     if obj.content_type and obj.content_type.lower().startswith(_SKIPPED_TYPES):
         return "content_type"
-    if obj.size > options.max_object_bytes:
-        return "too_large"
+    if obj.size > options.max_object_bytes and not prefix_readable(obj):
+        return TOO_LARGE
     return None
+
+
+def prefix_readable(obj: StoredObject) -> bool:
+    """Whether the object's first bytes make sense alone (plain text, CSV, JSON lines…)."""
+    if PurePosixPath(obj.key.lower()).suffix in _PREFIX_READABLE_SUFFIXES:
+        return True
+    return bool(obj.content_type) and obj.content_type.lower().startswith(_PREFIX_READABLE_TYPES)

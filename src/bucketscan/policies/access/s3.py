@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bucketscan.policies.access.evaluator import Evaluator
 from bucketscan.policies.access.s3_conditions import ANYONE, NOBODY, Tiers, admitted, caught
@@ -73,17 +74,19 @@ def _exposure(tiers: Tiers) -> Exposure:
     return Exposure.PRIVATE
 
 
-def _allow_tiers(statement: Statement) -> tuple[Tiers, list[str]]:
+@lru_cache(maxsize=1024)
+def _allow_tiers(statement: Statement) -> tuple[Tiers, tuple[str, ...]]:
     if not statement.allows_anyone:
-        return NOBODY, []
+        return NOBODY, ()
     tiers, notes = ANYONE, []
     for condition in statement.conditions:
         verdict = admitted(condition)
         tiers &= verdict.tiers
         notes.append(verdict.note)
-    return tiers, notes
+    return tiers, tuple(notes)
 
 
+@lru_cache(maxsize=1024)
 def _deny_tiers(statement: Statement) -> Tiers:
     if not statement.allows_anyone:
         return NOBODY

@@ -7,7 +7,7 @@ may match some key under ``arn:aws:s3:::b/`` and covers every key under ``arn:aw
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _STAR = "*"
@@ -24,6 +24,15 @@ class Pattern:
     text: str
     tokens: tuple[tuple[bool, str], ...]
     has_variable: bool = False
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Whole-text matching runs once per object and statement: a compiled regex is far faster.
+        parts = [
+            (".*" if char == _STAR else ".") if wildcard else re.escape(char)
+            for wildcard, char in self.tokens
+        ]
+        object.__setattr__(self, "regex", re.compile("".join(parts), re.DOTALL))
 
     @classmethod
     def parse(cls, text: str, *, fold_case: bool = False) -> Pattern:
@@ -88,7 +97,7 @@ class Pattern:
 
     def matches(self, text: str) -> bool:
         """Whether the whole text matches."""
-        return len(self.tokens) in self._run(text)
+        return self.regex.fullmatch(text) is not None
 
     def may_match_under(self, prefix: str) -> bool:
         """Whether some text that starts with `prefix` and is longer than it matches."""

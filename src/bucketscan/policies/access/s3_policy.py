@@ -75,8 +75,7 @@ class Statement:
 
     def matches_action(self, action: str) -> bool:
         """Whether the statement applies to an action (``s3:GetObject``), case-insensitively."""
-        hit = any(pattern(text, fold_case=True).matches(action.casefold()) for text in self.actions)
-        return hit != self.negated_action
+        return _action_hit(self.actions, action) != self.negated_action
 
     def resource_patterns(self) -> tuple[Pattern, ...]:
         """The Resource or NotResource patterns, parsed."""
@@ -100,6 +99,12 @@ class Statement:
         if self.negated_resource:
             return not any(parsed.may_match_under(prefix) for parsed in patterns)
         return any(parsed.covers_under(prefix) for parsed in patterns)
+
+
+@lru_cache(maxsize=4096)
+def _action_hit(actions: tuple[str, ...], action: str) -> bool:
+    """Whether one of the action patterns matches; cached, as every object asks the same."""
+    return any(pattern(text, fold_case=True).matches(action.casefold()) for text in actions)
 
 
 @lru_cache(maxsize=256)
