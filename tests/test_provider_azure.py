@@ -270,7 +270,7 @@ def test_open_azure_bad_input_is_one_line_provider_error(
 
 @pytest.mark.parametrize("containers", [(), ("resumes",)])
 def test_open_azure_unreachable_endpoint_fails_fast(containers: tuple[str, ...]) -> None:
-    dead = Azurite(free_port())
+    dead = Azurite(free_port(), ACCOUNTS)
     with pytest.raises(ProviderError) as raised:
         open_azure(None, dead.connection_string(HR), containers, Meter())
     assert "unusable" in str(raised.value) and "\n" not in str(raised.value)
@@ -446,3 +446,12 @@ def test_scan_end_to_end_reports_public_resumes_with_their_exposure(emulator: Az
         assert finding.exposure is PUB
         assert anonymous_status(finding.url) == 200
     assert meter.requests()["azure.GetBlob"] >= len(files)
+
+
+def test_a_dead_endpoint_costs_seconds_per_call_not_minutes() -> None:
+    service = blob_service(
+        Meter(), connection_string=Azurite(free_port(), ACCOUNTS).connection_string(HR)
+    )
+    policy = service._config.retry_policy
+    waits = [policy.get_backoff_time({"count": n}) for n in range(1, policy.total_retries + 1)]
+    assert sum(waits) <= 20  # the SDK's default waits about 80 s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -323,3 +324,17 @@ def test_request_kinds(method: str, url: str, kind: str) -> None:
 )
 def test_effective_policy_enforcement(policy: dict[str, Any], expected: bool | None) -> None:
     assert enforced(policy) is expected
+
+
+@pytest.mark.integration
+def test_an_endpoint_dying_mid_scan_costs_seconds_not_minutes() -> None:
+    with storage_emulator() as url:
+        client = client_for(url)
+        client.create_bucket("gone-soon")
+    provider = GcsProvider(client, org_policy_reader=lambda p: False, retry_deadline=1.0)
+    started = time.monotonic()
+    bucket = provider.describe(BucketRef("gcs", "test", "gone-soon"))
+    assert time.monotonic() - started < 10
+    assert isinstance(bucket.facts, GcsBucketFacts)
+    assert {"bucket_metadata", "iam_policy"} <= {item.fact for item in bucket.facts.unreadable}
+    assert evaluate_bucket(bucket).read is UNK

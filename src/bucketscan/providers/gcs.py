@@ -11,9 +11,10 @@ from urllib.parse import quote
 import google.auth
 from google.api_core.exceptions import GoogleAPIError
 from google.auth.credentials import AnonymousCredentials
-from google.auth.exceptions import GoogleAuthError
+from google.auth.exceptions import GoogleAuthError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from google.cloud import storage
+from google.cloud.storage.retry import DEFAULT_RETRY
 
 from bucketscan.metering import Meter
 from bucketscan.providers.base import ProviderError
@@ -27,6 +28,13 @@ PUBLIC_HOST = "https://storage.googleapis.com"
 # OSError covers requests' connection errors; ValueError/KeyError/TypeError a malformed response.
 _FAILURES = (GoogleAPIError, GoogleAuthError, OSError, ValueError, KeyError, TypeError)
 _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+# Seconds to connect and to wait for an answer, per HTTP attempt.
+CALL_TIMEOUT = (10.0, 60.0)
+# Seconds one call may spend retrying throttling and transient failures in all: the SDK's default
+# of 120 s per call held a scan for many minutes when an endpoint died mid-scan.
+RETRY_DEADLINE = 30.0
+# Start-up probe: one attempt, no retries, so a dead endpoint is an error within seconds.
+PROBE_TIMEOUT = (5.0, 15.0)
 _T = TypeVar("_T")
 
 OrgPolicyReader = Callable[[str], bool | None]
@@ -46,8 +54,13 @@ class GcsProvider:
         meter: Meter | None = None,
         page_size: int = 1000,
         org_policy_reader: OrgPolicyReader | None = None,
+        retry_deadline: float = RETRY_DEADLINE,
     ) -> None:
         self._client = client
+        self._limits: dict[str, Any] = {
+            "timeout": CALL_TIMEOUT,
+            "retry": DEFAULT_RETRY.with_timeout(retry_deadline),
+        }
         self._projects = projects
         self._bucket_names = bucket_names
         self._meter = meter or Meter()
@@ -68,7 +81,10 @@ class GcsProvider:
             raise ProviderError("no GCS project: pass --project or --bucket")
         for project in projects:
             try:
-                for bucket in self._client.list_buckets(project=project, page_size=self._page_size):
+                buckets = self._client.list_buckets(
+                    project=project, page_size=self._page_size, **self._limits
+                )
+                for bucket in buckets:
                     yield BucketRef(self.name, project, bucket.name, bucket.location)
             except _FAILURES as error:
                 raise ProviderError(f"cannot list buckets of {project}: {_brief(error)}") from error
@@ -77,8 +93,9 @@ class GcsProvider:
         """Gather IAM policy, uniform access, prevention, ACLs and org policy; failures recorded."""
         unreadable: list[Unreadable] = []
         handle = self._client.bucket(ref.name)
+        limits = self._limits
         metadata = _attempt(
-            unreadable, "bucket_metadata", lambda: self._client.get_bucket(ref.name)
+            unreadable, "bucket_metadata", lambda: self._client.get_bucket(ref.name, **limits)
         )
         uniform, prevention, website = None, None, False
         if metadata is None:
@@ -91,13 +108,15 @@ class GcsProvider:
             # The client has no getter for the website configuration.
             website = bool(metadata._properties.get("website"))
         policy = _attempt(
-            unreadable, "iam_policy", lambda: handle.get_iam_policy(requested_policy_version=3)
+            unreadable,
+            "iam_policy",
+            lambda: handle.get_iam_policy(requested_policy_version=3, **limits),
         )
         bucket_acl = default_acl = None
         if uniform is not True:
-            bucket_acl = _attempt(unreadable, "bucket_acl", lambda: _acl(handle.acl))
+            bucket_acl = _attempt(unreadable, "bucket_acl", lambda: _acl(handle.acl, limits))
             default_acl = _attempt(
-                unreadable, "default_object_acl", lambda: _acl(handle.default_object_acl)
+                unreadable, "default_object_acl", lambda: _acl(handle.default_object_acl, limits)
             )
         org = None
         if prevention != "enforced":
@@ -118,7 +137,7 @@ class GcsProvider:
     def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
         """Page through the bucket's objects lazily, `page_size` per request."""
         blobs = self._client.list_blobs(
-            bucket.name, prefix=prefix or None, page_size=self._page_size
+            bucket.name, prefix=prefix or None, page_size=self._page_size, **self._limits
         )
         for page in blobs.pages:
             for blob in page:
@@ -134,7 +153,7 @@ class GcsProvider:
         """Return `obj` with its ACL read (or the reason it could not be)."""
         unreadable: list[Unreadable] = []
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        acl = _attempt(unreadable, "object_acl", lambda: _acl(blob.acl))
+        acl = _attempt(unreadable, "object_acl", lambda: _acl(blob.acl, self._limits))
         return dataclasses.replace(obj, facts=GcsObjectFacts(acl, tuple(unreadable)))
 
     def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
@@ -142,7 +161,7 @@ class GcsProvider:
         if limit <= 0:
             return b""
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        data: bytes = blob.download_as_bytes(start=0, end=limit - 1, checksum=None)
+        data: bytes = blob.download_as_bytes(start=0, end=limit - 1, checksum=None, **self._limits)
         self._meter.read_bytes(len(data))
         return data[:limit]
 
@@ -154,7 +173,7 @@ class GcsProvider:
         """The organisation's prevention constraint for the bucket's project, cached per project."""
         fact = "org_public_access_prevention"
         if self._org_policy_reader is None:
-            unreadable.append(Unreadable(fact, "organisation policy not read (no reader)"))
+            unreadable.append(Unreadable(fact, "no Org Policy API at this endpoint"))
             return None
         project = None if metadata is None else metadata.project_number
         if project is None:
@@ -190,9 +209,9 @@ def _brief(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:200] if text else ''}".rstrip(": ")
 
 
-def _acl(acl: Any) -> tuple[GcsAclEntry, ...]:
+def _acl(acl: Any, limits: dict[str, Any]) -> tuple[GcsAclEntry, ...]:
     """Reload an ACL from the server and return its entries."""
-    acl.reload()
+    acl.reload(**limits)
     return tuple(GcsAclEntry(str(entry["entity"]), str(entry["role"])) for entry in acl)
 
 
@@ -232,7 +251,7 @@ def open_gcs(
         provider = GcsProvider(
             client, projects=projects, bucket_names=bucket_names, meter=meter, page_size=page_size
         )
-        _probe(client, endpoint)
+        _probe(client, endpoint, bucket_names)
         return provider
     try:
         credentials, default_project = google.auth.default(scopes=[_SCOPE])
@@ -245,7 +264,7 @@ def open_gcs(
         ) from error
     session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
     install_meter(session, meter)
-    return GcsProvider(
+    provider = GcsProvider(
         client,
         projects=projects,
         bucket_names=bucket_names,
@@ -253,11 +272,27 @@ def open_gcs(
         page_size=page_size,
         org_policy_reader=EffectivePolicyReader(session),
     )
+    _probe(client, PUBLIC_HOST, bucket_names)
+    return provider
 
 
-def _probe(client: storage.Client, endpoint: str) -> None:
-    """Fail fast, in one line, when an emulator endpoint does not answer."""
-    try:
-        next(iter(client.list_buckets(max_results=1, retry=None, timeout=10)), None)
-    except _FAILURES as error:
+def _probe(client: storage.Client, endpoint: str, bucket_names: tuple[str, ...]) -> None:
+    """Fail fast, in one line, when the endpoint does not answer or the credentials do not work."""
+    if not bucket_names and not client.project:
+        return  # bucket_refs says a project is needed
+    try:  # one attempt: the SDK's retries would hold a dead endpoint for minutes
+        if bucket_names:
+            client.bucket(bucket_names[0]).exists(retry=None, timeout=PROBE_TIMEOUT)
+        else:
+            listing = client.list_buckets(max_results=1, retry=None, timeout=PROBE_TIMEOUT)
+            next(iter(listing), None)
+    except TransportError as error:
+        raise ProviderError(f"cannot reach Google's token service: {_brief(error)}") from error
+    except GoogleAuthError as error:
+        raise ProviderError(f"GCS credentials not usable: {_brief(error)}") from error
+    except OSError as error:  # requests' connection errors and timeouts are OSErrors
         raise ProviderError(f"GCS endpoint {endpoint} unreachable: {_brief(error)}") from error
+    except _FAILURES as error:
+        if bucket_names:
+            return  # a denied bucket is recorded when it is described
+        raise ProviderError(f"cannot list buckets of {client.project}: {_brief(error)}") from error

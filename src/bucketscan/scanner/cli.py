@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 
@@ -175,6 +177,77 @@ def scan_aws(
     )
 
 
+@scan.command("gcs")
+@click.option(
+    "--project",
+    "projects",
+    multiple=True,
+    help="List the buckets of this project (repeatable; default: the ADC project).",
+)
+@click.option(
+    "--endpoint-url",
+    help="GCS JSON API endpoint, e.g. an emulator (STORAGE_EMULATOR_HOST also works).",
+)
+@click.option("--bucket", "buckets", multiple=True, help="Only this bucket (repeatable).")
+@scan_options
+def scan_gcs(
+    projects: tuple[str, ...], endpoint_url: str | None, buckets: tuple[str, ...], **kwargs: Any
+) -> None:
+    """Scan Google Cloud Storage buckets with Application Default Credentials.
+
+    Example: bucketscan scan gcs --project hr-prod --output report.json
+    """
+    from bucketscan.providers.gcs import open_gcs
+
+    execute(lambda meter: open_gcs(projects, endpoint_url, buckets, meter), kwargs)
+
+
+@scan.command("azure")
+@click.option(
+    "--account-url",
+    help="The account's blob endpoint (https://ACCOUNT.blob.core.windows.net, or a SAS "
+    "URL); signs in with DefaultAzureCredential unless it carries a SAS.",
+)
+@click.option(
+    "--connection-string",
+    envvar="AZURE_STORAGE_CONNECTION_STRING",
+    show_envvar=True,
+    help="A storage connection string (prefer the environment variable: command "
+    "lines are visible to other users).",
+)
+@click.option("--container", "containers", multiple=True, help="Only this container (repeatable).")
+@click.option(
+    "--subscription",
+    help="Read allowBlobPublicAccess from the management plane; alone, scan every "
+    "storage account of the subscription.",
+)
+@scan_options
+def scan_azure(
+    account_url: str | None,
+    connection_string: str | None,
+    containers: tuple[str, ...],
+    subscription: str | None,
+    **kwargs: Any,
+) -> None:
+    """Scan Azure Blob containers of one storage account, or of every account of a subscription.
+
+    Example: bucketscan scan azure --subscription 0000-... --output report.json
+    """
+    from bucketscan.providers.azure import open_azure
+
+    if account_url is not None and connection_string is not None:
+        source = click.get_current_context().get_parameter_source("connection_string")
+        if source is not ParameterSource.ENVIRONMENT:
+            raise click.UsageError("pass --account-url or --connection-string, not both")
+        connection_string = None  # an explicit URL wins over the environment's default
+    # DefaultAzureCredential logs every credential it tried, on many lines; the error says enough.
+    logging.getLogger("azure.identity").setLevel(logging.CRITICAL)
+    execute(
+        lambda meter: open_azure(account_url, connection_string, containers, meter, subscription),
+        kwargs,
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
@@ -198,13 +271,30 @@ def classify(paths: tuple[Path, ...], fmt: str, workers: int, no_ocr: bool) -> N
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("bucketscan-demo-report.json"), show_default=True)  # fmt: skip
+@click.option(
+    "--cloud",
+    type=click.Choice(["aws", "gcs", "azure", "all"]),
+    default="all",
+    show_default=True,
+    help="Which cloud's emulator to seed and scan.",
+)
+@click.option(
+    "--output-dir",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Where the reports go: bucketscan-demo-<cloud>.json, one per cloud.",
+)
 @click.option("--seed", type=int, default=2024, show_default=True, help="Synthetic data seed.")
-@click.option("--per-type", type=click.IntRange(1), default=2, show_default=True,
+@click.option("--per-type", type=click.IntRange(1), default=1, show_default=True,
               help="Synthetic files per document type.")  # fmt: skip
-def demo(output: Path, seed: int, per_type: int) -> None:
-    """Seed a local S3 emulator with synthetic WelcomeHR-like uploads and scan it end to end."""
-    from bucketscan.scanner.demo import run_demo
+def demo(cloud: str, output_dir: Path, seed: int, per_type: int) -> None:
+    """Seed local S3, GCS and Azure emulators with synthetic WelcomeHR-like uploads; scan them.
 
-    sys.exit(run_demo(Console(), output, seed=seed, per_type=per_type))
+    Example: bucketscan demo --cloud gcs --output-dir reports
+    """
+    from bucketscan.scanner.demo import DEMOS, run_demo
+
+    clouds = tuple(DEMOS) if cloud == "all" else (cloud,)
+    sys.exit(run_demo(Console(), output_dir, clouds, seed=seed, per_type=per_type))

@@ -1,166 +1,218 @@
-"""`bucketscan demo`: a local S3 emulator seeded with synthetic WelcomeHR-like uploads, scanned."""
+"""`bucketscan demo`: S3, GCS and Azure emulators seeded with synthetic WelcomeHR-like uploads."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import urllib.request
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from bucketscan.metering import Meter
+from bucketscan.providers.base import Provider, ProviderError
+from bucketscan.records.common import Exposure
+from bucketscan.scanner import demo_aws, demo_azure, demo_gcs
+from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
+from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo_story import DemoBucket, DemoObject, deal
+from bucketscan.scanner.emulators import EmulatorError, require
+from bucketscan.scanner.emulators.azurite import azurite, find_azurite
+from bucketscan.scanner.emulators.gcs import storage_emulator
+from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
+from bucketscan.scanner.progress import live_progress
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan
+from bucketscan.scanner.stats import ScanStats
 from bucketscan.scanner.terminal import print_scan
 
-DEMO_ACCOUNT_ENV = {
-    "AWS_ACCESS_KEY_ID": "demo",
-    "AWS_SECRET_ACCESS_KEY": "demo",
-    "AWS_SESSION_TOKEN": "demo",
-    "AWS_DEFAULT_REGION": "ap-northeast-1",
+if TYPE_CHECKING:
+    from bucketscan.synthetic.corpus import SyntheticFile
+
+# moto_server and public_read_policy stay importable from here for bench/ and older tests.
+__all__ = ["DEMOS", "moto_server", "public_read_policy", "report_path", "run_demo"]
+
+Objects = Mapping[str, tuple[DemoObject, ...]]
+# Yields where the emulator listens and a provider opened on it, once the story is seeded.
+Session = Callable[[Objects, Meter], AbstractContextManager[tuple[str, Provider]]]
+EXPOSED = (Exposure.PUBLIC, Exposure.AUTHENTICATED)
+
+
+@contextmanager
+def aws_session(objects: Objects, meter: Meter) -> Iterator[tuple[str, Provider]]:
+    """moto seeded with the S3 story, and the AWS provider on it."""
+    import boto3
+
+    from bucketscan.providers.aws import open_aws
+
+    with moto_server() as endpoint:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name=demo_aws.REGION)
+        demo_aws.seed(client, objects)
+        yield f"moto on {endpoint}", open_aws(None, demo_aws.REGION, endpoint, (), meter)
+
+
+@contextmanager
+def gcs_session(objects: Objects, meter: Meter) -> Iterator[tuple[str, Provider]]:
+    """gcp-storage-emulator seeded with the GCS story, and the GCS provider on it."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    from bucketscan.providers.gcs import open_gcs
+
+    with storage_emulator() as endpoint:
+        client = storage.Client(
+            project=demo_gcs.PROJECT,
+            credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            client_options={"api_endpoint": endpoint},
+        )
+        demo_gcs.seed(client, objects)
+        provider = open_gcs((demo_gcs.PROJECT,), endpoint, (), meter)
+        yield f"gcp-storage-emulator on {endpoint}", provider
+
+
+@contextmanager
+def azure_session(objects: Objects, meter: Meter) -> Iterator[tuple[str, Provider]]:
+    """Azurite seeded with the Azure story, and the Azure provider on its connection string."""
+    from azure.storage.blob import BlobServiceClient
+
+    from bucketscan.providers.azure import open_azure
+
+    with azurite(demo_azure.ACCOUNTS) as server:
+        connection = server.connection_string(demo_azure.ACCOUNT)
+        demo_azure.seed(BlobServiceClient.from_connection_string(connection), objects)
+        provider = open_azure(None, connection, (), meter)
+        yield f"Azurite on {server.blob_endpoint(demo_azure.ACCOUNT)}", provider
+
+
+@dataclass(frozen=True)
+class CloudDemo:
+    """One cloud's part of the demo: its story, what it needs installed, how to run it."""
+
+    name: str
+    title: str
+    buckets: Sequence[DemoBucket]
+    require: Callable[[], object]
+    session: Session
+
+
+DEMOS = {
+    "aws": CloudDemo("aws", "S3", demo_aws.BUCKETS, lambda: require("moto", "moto"), aws_session),
+    "gcs": CloudDemo(
+        "gcs",
+        "Google Cloud Storage",
+        demo_gcs.BUCKETS,
+        lambda: require("gcp_storage_emulator", "gcp-storage-emulator"),
+        gcs_session,
+    ),
+    "azure": CloudDemo("azure", "Azure Blob", demo_azure.CONTAINERS, find_azurite, azure_session),
 }
 
 
 @dataclass(frozen=True)
-class DemoBucket:
-    """One seeded bucket: its name, how it is exposed, and what it holds."""
+class CloudResult:
+    """A finished cloud demo: its scan and where its report went."""
 
-    name: str
-    story: str
-    acl: str
-    policy_prefix: str | None
-    key_prefix: str
+    demo: CloudDemo
+    outcome: ScanOutcome
+    report: Path
 
 
-DEMO_BUCKETS = (
-    DemoBucket(
-        "welcomehr-uploads",
-        "employee uploads; public policy and public-read ACL (the WelcomeHR mistake)",
-        "public-read",
-        "",
-        "uploads/",
-    ),
-    DemoBucket("welcomehr-internal", "private HR archive", "private", None, "archive/"),
-    DemoBucket(
-        "welcomehr-exports", "listing-only: file names leak, contents do not", "public-read",
-        None, "exports/",
-    ),
-    DemoBucket(
-        "welcomehr-assets", "website assets; policy public only under public/", "private",
-        "public/", "",
-    ),
-)  # fmt: skip
+def report_path(output_dir: Path, cloud: str) -> Path:
+    """Where one cloud's JSON report is written."""
+    return output_dir / f"bucketscan-demo-{cloud}.json"
 
 
-def public_read_policy(bucket: str, prefix: str) -> str:
-    """A bucket policy letting anyone download objects under a prefix."""
-    statement = {
-        "Sid": "PublicRead",
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "s3:GetObject",
-        "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+def run_cloud(
+    console: Console,
+    demo: CloudDemo,
+    objects: Objects,
+    report: Path,
+    options: ScanOptions,
+    analyzer: Analyzer,
+) -> CloudResult:
+    """Start one emulator, seed it, scan it through the real provider, print and report it."""
+    meter = Meter()
+    with demo.session(objects, meter) as (where, provider):
+        console.rule(f"[bold]{demo.title}[/] ({where})")
+        for bucket in demo.buckets:
+            console.print(f"  {bucket.name}: {len(objects[bucket.name])} files, {bucket.story}")
+        stats = ScanStats()
+        with report.open("w", encoding="utf-8") as stream:
+            outcome = run_scan(
+                provider,
+                options,
+                (JsonWriter(stream),),
+                meter=meter,
+                stats=stats,
+                analyzer=analyzer,
+                progress=live_progress(stats, quiet=False),
+            )
+    print_scan(console, outcome)
+    console.print(f"JSON report written to [bold]{report}[/]")
+    return CloudResult(demo, outcome, report)
 
 
-def opaque_name(rng: random.Random, name: str) -> str:
-    """A UUID file name keeping the extension, as WelcomeHR's uploads had."""
-    return f"{uuid.UUID(int=rng.getrandbits(128), version=4)}{PurePosixPath(name).suffix}"
+def print_recap(console: Console, results: Sequence[CloudResult]) -> None:
+    """One line per cloud: what is exposed and where its report is."""
+    table = Table(title="Demo summary", title_justify="left")
+    for column in ("cloud", "buckets", "readable", "listable", "exposed findings", "report"):
+        table.add_column(column)
+    for result in results:
+        buckets = result.outcome.buckets
+        findings = [f for f in result.outcome.findings if f.exposure in EXPOSED]
+        table.add_row(
+            result.demo.title,
+            str(len(buckets)),
+            str(sum(b.access.read in EXPOSED for b in buckets)),
+            str(sum(b.access.list in EXPOSED for b in buckets)),
+            str(len(findings)),
+            str(result.report),
+        )
+    console.print(table)
 
 
-def seed_demo(client: Any, seed: int, per_type: int) -> dict[str, int]:
-    """Create the demo buckets and fill them with synthetic files; returns objects per bucket."""
+def run_demo(
+    console: Console,
+    output_dir: Path,
+    clouds: Sequence[str],
+    *,
+    seed: int,
+    per_type: int,
+    workers: int = 0,
+    files: Sequence[SyntheticFile] | None = None,
+) -> int:
+    """Seed and scan each cloud's emulator in turn, print what was found; the exit status.
+
+    `files` replaces the generated corpus (a handful of quick files, say).
+    """
     from bucketscan.synthetic.corpus import generate_corpus
 
-    rng = random.Random(seed)
-    files = list(generate_corpus(seed, per_type))
-    rng.shuffle(files)
-    sensitive = [f for f in files if f.category is not None]
-    benign = [f for f in files if f.category is None]
-    third = max(1, len(sensitive) // 6)
-    contents = {
-        "welcomehr-uploads": sensitive[: 4 * third] + benign[: len(benign) // 2],
-        "welcomehr-internal": sensitive[4 * third : 5 * third],
-        "welcomehr-exports": sensitive[5 * third :],
-        "welcomehr-assets": benign[len(benign) // 2 :],
-    }
-    counts: dict[str, int] = {}
-    for bucket in DEMO_BUCKETS:
-        client.create_bucket(
-            Bucket=bucket.name,
-            CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"},
-        )
-        client.put_bucket_acl(Bucket=bucket.name, ACL=bucket.acl)
-        if bucket.policy_prefix is not None:
-            client.put_bucket_policy(
-                Bucket=bucket.name, Policy=public_read_policy(bucket.name, bucket.policy_prefix)
-            )
-        for index, file in enumerate(contents[bucket.name]):
-            folder = bucket.key_prefix
-            if bucket.name == "welcomehr-assets":
-                folder = "public/" if index % 2 == 0 else "private/"
-            key = f"{folder}{uuid.UUID(int=rng.getrandbits(128), version=4)}/"
-            key += opaque_name(rng, file.name)
-            # ACL given explicitly: moto (unlike S3) would copy the bucket ACL onto the object.
-            client.put_object(Bucket=bucket.name, Key=key, Body=file.data, ACL="private")
-        counts[bucket.name] = len(contents[bucket.name])
-    return counts
-
-
-@contextmanager
-def moto_server() -> Iterator[str]:
-    """A moto S3 server on a free loopback port, with demo credentials; yields its URL."""
-    from moto.server import ThreadedMotoServer
-
-    saved = {name: os.environ.get(name) for name in DEMO_ACCOUNT_ENV}
-    os.environ.update(DEMO_ACCOUNT_ENV)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    demos = [DEMOS[cloud] for cloud in clouds]
+    options = ScanOptions(workers=workers)
     try:
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        # moto keeps its state per process, not per server: start every server empty.
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
-        yield url
-    finally:
-        server.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def scan_demo(endpoint: str, output: Path, workers: int = 0) -> ScanOutcome:
-    """Scan the seeded emulator and write the JSON report."""
-    from bucketscan.providers.aws import open_aws
-
-    meter = Meter()
-    provider = open_aws(None, "ap-northeast-1", endpoint, (), meter)
-    with output.open("w", encoding="utf-8") as stream:
-        return run_scan(provider, ScanOptions(workers=workers), (JsonWriter(stream),), meter=meter)
-
-
-def run_demo(console: Console, output: Path, *, seed: int, per_type: int) -> int:
-    """Start the emulator, seed it, scan it, print what was found; returns the exit status."""
-    import boto3
-
-    with moto_server() as endpoint:
-        console.print(f"[bold]S3 emulator[/] (moto) on {endpoint}; seeding synthetic data…")
-        client = boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1")
-        counts = seed_demo(client, seed, per_type)
-        for bucket in DEMO_BUCKETS:
-            console.print(f"  {bucket.name}: {counts[bucket.name]} files, {bucket.story}")
-        outcome = scan_demo(endpoint, output)
-    print_scan(console, outcome)
-    console.print(f"JSON report written to [bold]{output}[/]")
+        for demo in demos:
+            demo.require()
+        if files is None:
+            console.print(f"Generating synthetic WelcomeHR uploads (seed {seed})…")
+            files = tuple(generate_corpus(seed, per_type))
+        output_dir.mkdir(parents=True, exist_ok=True)
+        results = []
+        # One worker pool for every cloud: its processes load the OCR stack once.
+        analyzer = ProcessAnalyzer(options.worker_count, ocr=options.ocr)
+        try:
+            for demo in demos:
+                objects = deal(files, demo.buckets, random.Random(f"{seed}:{demo.name}"))
+                report = report_path(output_dir, demo.name)
+                results.append(run_cloud(console, demo, objects, report, options, analyzer))
+        finally:
+            analyzer.close()
+    except (EmulatorError, ProviderError) as error:
+        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+        return 2
+    print_recap(console, results)
     return 0

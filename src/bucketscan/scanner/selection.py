@@ -60,4 +60,5 @@ def prefix_readable(obj: StoredObject) -> bool:
     """Whether the object's first bytes make sense alone (plain text, CSV, JSON lines…)."""
     if PurePosixPath(obj.key.lower()).suffix in _PREFIX_READABLE_SUFFIXES:
         return True
-    return bool(obj.content_type) and obj.content_type.lower().startswith(_PREFIX_READABLE_TYPES)
+    content_type = (obj.content_type or "").lower()
+    return content_type.startswith(_PREFIX_READABLE_TYPES)
