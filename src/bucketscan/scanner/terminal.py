@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bucketscan.records.common import Exposure
+from bucketscan.records.content import Signal, Strength
 from bucketscan.scanner.runner import ScanOutcome
 
 _STYLE = {
@@ -18,56 +22,81 @@ _STYLE = {
 }
 
 
+_RANK = {Strength.WEAK: 0, Strength.MEDIUM: 1, Strength.STRONG: 2}
+EVIDENCE_CELLS = 44
+
+
 def _exposure(value: Exposure) -> str:
     return f"[{_STYLE[value]}]{value.value}[/]"
 
 
 def print_scan(console: Console, outcome: ScanOutcome) -> None:
-    """Buckets with their verdicts, then the findings, then the totals."""
-    buckets = Table(title="Buckets", title_justify="left")
-    for column in ("bucket", "read", "list", "write", "objects", "inspected", "findings"):
-        buckets.add_column(column)
-    for result in sorted(outcome.buckets, key=lambda r: r.ref.name):
+    """Buckets with their verdicts and reasons, then the findings, then the totals."""
+    ordered = sorted(outcome.buckets, key=lambda r: r.ref.name)
+    buckets = Table(title="Buckets", title_justify="left", box=box.SIMPLE_HEAD)
+    buckets.add_column("bucket", no_wrap=True)
+    for column in ("read", "list", "write"):
+        buckets.add_column(column, no_wrap=True)
+    buckets.add_column("findings", no_wrap=True, justify="right")
+    for result in ordered:
         buckets.add_row(
-            f"{result.ref.provider}:{result.ref.name}",
+            escape(result.ref.name),
             _exposure(result.access.read),
             _exposure(result.access.list),
             _exposure(result.access.write),
-            str(result.objects_listed),
-            str(result.objects_inspected),
-            str(result.findings),
+            f"{result.findings:,}",
         )
     console.print(buckets)
-    for result in sorted(outcome.buckets, key=lambda r: r.ref.name):
+    for result in ordered:
+        console.print(
+            f"  [bold]{escape(result.ref.name)}[/] [dim]{result.objects_listed:,} objects listed, "
+            f"{result.objects_inspected:,} inspected{', listing cut short' * result.truncated}[/]"
+        )
         for reason in result.access.reasons:
-            console.print(f"  [dim]{result.ref.name}:[/] {reason}")
+            console.print(f"    {escape(reason)}")
         for error in result.errors:
-            console.print(f"  [magenta]{result.ref.name}: {error}[/]")
-    findings = Table(title="Exposed sensitive files", title_justify="left")
-    for column in ("severity", "exposure", "type", "conf.", "object", "evidence"):
-        findings.add_column(column, overflow="fold")
+            console.print(f"    [magenta]{escape(error)}[/]")
+    # Two lines per finding, not a table: object keys are long (UUID names) and must stay whole.
+    console.print(f"\n[bold]Exposed sensitive files[/] ({len(outcome.findings)})")
     ranked = sorted(outcome.findings, key=lambda f: (-f.confidence, f.bucket, f.key))
     for finding in ranked:
-        evidence = "; ".join(signal.snippet or signal.reason for signal in finding.evidence[:2])
-        findings.add_row(
-            finding.severity.value,
-            _exposure(finding.exposure),
-            finding.document_type,
-            f"{finding.confidence:.2f}",
-            f"{finding.bucket}/{finding.key}",
-            evidence,
+        evidence = escape(_shorten(_strongest(finding.evidence), EVIDENCE_CELLS))
+        console.print(
+            f"  [bold]{finding.severity.value:<8}[/] {_exposure(finding.exposure)} "
+            f"[cyan]{finding.document_type}[/] {finding.confidence:.2f}  {evidence}"
         )
-    console.print(findings)
+        console.print(f"    {escape(finding.bucket)}/{escape(finding.key)}", soft_wrap=True)
     summary = outcome.summary
-    console.print(
-        f"[bold]{summary.buckets}[/] buckets, [bold]{summary.objects_listed}[/] objects listed, "
-        f"[bold]{summary.objects_inspected}[/] inspected, "
-        f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings "
-        f"{dict(sorted(summary.findings_by_type.items()))}; "
-        f"{sum(summary.cost.requests.values())} API requests, "
-        f"{summary.cost.bytes_read:,} bytes read, ~${summary.cost.estimated_usd:.4f}; "
-        f"{outcome.meta.duration_s}s"
+    by_type = ", ".join(
+        f"{name} {count}" for name, count in sorted(summary.findings_by_type.items())
     )
+    console.print(
+        f"[bold]{summary.buckets}[/] buckets · "
+        f"[bold]{summary.objects_listed:,}[/] objects listed · "
+        f"[bold]{summary.objects_inspected:,}[/] inspected · "
+        f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings"
+        f"{f' ({by_type})' if by_type else ''} · "
+        f"{sum(summary.cost.requests.values()):,} API requests · "
+        f"{summary.cost.bytes_read / 1e6:.1f} MB read · ~${summary.cost.estimated_usd:.4f} · "
+        f"{outcome.meta.duration_s or 0:.1f} s"
+    )
+
+
+def _strongest(evidence: Sequence[Signal]) -> str:
+    """The snippet (or reason) of the strongest signal: what a reader checks first."""
+    if not evidence:
+        return ""
+    top = max(evidence, key=lambda signal: _RANK[signal.strength])
+    return top.snippet or top.reason
+
+
+def _shorten(text: str, cells: int) -> str:
+    """Cut text to a number of terminal cells (CJK characters take two)."""
+    if cell_len(text) <= cells:
+        return text
+    while cell_len(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def print_classifications(console: Console, rows: Sequence[dict[str, object]]) -> None:
