@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import random
 
+import cv2
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
-from bucketscan.policies.extract.cues import card_kind, find_card
+from bucketscan.policies.extract.cues import card_kind, find_card, rectify
 from bucketscan.policies.extract.faces import find_faces
 from bucketscan.policies.extract.mrz_band import find_band
 from bucketscan.synthetic.faces import draw_face
@@ -112,3 +114,31 @@ def test_qr_code_is_decoded_into_text() -> None:
     card.save(buffer, "PNG")
     document = extract(buffer.getvalue(), "back.png", ExtractLimits(ocr=False))
     assert "[barcode QR] 123456789018" in document.text
+
+
+def _in_perspective(item: Image.Image, corners: list[tuple[float, float]]) -> Image.Image:
+    """The item warped onto a dark table so its corners land on `corners` (TL, TR, BR, BL)."""
+    size = (item.width * 3 // 2, item.height * 3 // 2)
+    source = np.array(
+        [[0, 0], [item.width, 0], [item.width, item.height], [0, item.height]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(source, np.array(corners, np.float32))
+    warped = cv2.warpPerspective(np.asarray(item), matrix, size, borderValue=(70, 60, 50))
+    return Image.fromarray(warped)
+
+
+def test_card_in_strong_perspective_is_still_an_id1_quad() -> None:
+    card = Image.new("RGB", (856, 540), (240, 242, 246))
+    # The near edge is longer than the far one: the apparent ratio is about 1.72.
+    photo = _in_perspective(card, [(250, 240), (1050, 200), (1080, 690), (220, 700)])
+    found = find_card(photo)
+    assert found is not None and found.kind == "id1" and found.source == "quad"
+
+
+def test_page_keeps_its_portrait_way_up_when_flattened() -> None:
+    page = Image.new("RGB", (620, 877), "white")
+    photo = _in_perspective(page, [(160, 120), (770, 150), (760, 1010), (150, 990)])
+    found = find_card(photo)
+    assert found is not None and found.kind == "id3" and found.outlined
+    flat = rectify(photo, found, 1000, landscape=False)
+    assert flat.height > flat.width

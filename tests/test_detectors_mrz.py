@@ -82,3 +82,50 @@ def test_passport_without_readable_mrz_needs_two_medium_signals() -> None:
     assert classify_document(doc).document_type == "passport"
     labels_only = Document("x.jpg", "image/jpeg", (Page("PASSPORT 旅券", "ocr", cues),))
     assert classify_document(labels_only).category is None
+
+
+TD1_SPECIMEN = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<",
+    "7408122F1204159UTO<<<<<<<<<<<6",
+    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+)
+TD2_SPECIMEN = ("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6")
+
+
+@pytest.mark.parametrize(
+    ("lines", "layout"),
+    [
+        # nationality UTO read as UT0 (letters only there)
+        ((TD2_SPECIMEN[0], "D231458907UT07408122F1204159<<<<<<<6"), "TD2"),
+        # the birth-date check digit 0 read as O (digits only there)
+        (
+            (
+                "P<JPNGAIMU<<HANAKO<<<<<<<<<<<<<<<<<<<<<<<<<<",
+                "TT15442512JPN990505OF3012257<<<<<<<<<<<<<<06",
+            ),
+            "TD3",
+        ),
+        # a 0 in the document number read as O: only the check digit can tell it is wrong
+        (("I<UTOD23145O907<<<<<<<<<<<<<<<", *TD1_SPECIMEN[1:]), "TD1"),
+        # a stray character OCR added before the final check digit
+        ((TD2_SPECIMEN[0], "D231458907UTO7408122F1204159<<<<<<<76"), "TD2"),
+        # a filler OCR lost in the middle of line 1
+        (("I<UTOD231458907<<<<<<<<<<<<<<", *TD1_SPECIMEN[1:]), "TD1"),
+    ],
+)
+def test_ocr_confusions_are_repaired_under_check_digits(
+    lines: tuple[str, ...], layout: str
+) -> None:
+    zones = find_zones("\n".join(lines))
+    assert [zone.layout for zone in zones if zone.complete] == [layout]
+
+
+@pytest.mark.parametrize(
+    "line2",
+    [
+        "D231458907UTO7408132F1204159<<<<<<<6",  # a wrong birth date digit stays wrong
+        "D23145891OUT07408122F1204159<<<<<<<6",  # O→0 cannot rescue a wrong number digit
+    ],
+)
+def test_repairs_never_validate_a_wrong_reading(line2: str) -> None:
+    assert find_zones(f"{TD2_SPECIMEN[0]}\n{line2}") == ()

@@ -103,36 +103,47 @@ def test_mrz_check_digit_on_icao_specimen_fields(value: str, expected: str) -> N
 def test_mrz_builders_reproduce_icao_specimens() -> None:
     common = {"surname": "ERIKSSON", "given": "ANNA MARIA", "birth": "740812", "sex": "F"}
     line1, line2 = mrz.td3(
-        document_code="P",
-        state="UTO",
-        number="L898902C3",
-        nationality="UTO",
-        expiry="120415",
-        personal="ZE184226B",
-        **common,
+        mrz.Holder(
+            document_code="P",
+            state="UTO",
+            number="L898902C3",
+            nationality="UTO",
+            expiry="120415",
+            optional="ZE184226B",
+            **common,
+        )
     )
     assert line1 == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
     assert line2 == "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
-    card = {"document_code": "I", "state": "UTO", "number": "D23145890", "nationality": "UTO"}
-    assert mrz.td1(expiry="120415", **card, **common) == (
+    card = mrz.Holder(
+        document_code="I",
+        state="UTO",
+        number="D23145890",
+        nationality="UTO",
+        expiry="120415",
+        **common,
+    )
+    assert mrz.td1(card) == (
         "I<UTOD231458907<<<<<<<<<<<<<<<",
         "7408122F1204159UTO<<<<<<<<<<<6",
         "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
     )
-    assert mrz.td2(expiry="120415", **card, **common) == (
+    assert mrz.td2(card) == (
         "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
         "D231458907UTO7408122F1204159<<<<<<<6",
     )
     japan = mrz.td3(
-        document_code="P",
-        state="JPN",
-        surname="GAIMU",
-        given="HANAKO",
-        number="TT1544251",
-        nationality="JPN",
-        birth="990505",
-        sex="F",
-        expiry="301225",
+        mrz.Holder(
+            document_code="P",
+            state="JPN",
+            surname="GAIMU",
+            given="HANAKO",
+            number="TT1544251",
+            nationality="JPN",
+            birth="990505",
+            sex="F",
+            expiry="301225",
+        )
     )
     assert japan[1] == "TT15442512JPN9905050F3012257<<<<<<<<<<<<<<06"
 
@@ -142,15 +153,17 @@ def test_random_td3_lines_have_valid_check_digits() -> None:
     for _ in range(50):
         person = people.foreign_person(rng)
         _, line = mrz.td3(
-            document_code="P",
-            state=person.nationality,
-            surname=person.surname_latin,
-            given=person.given_latin,
-            number=numbers.passport_number_other(rng),
-            nationality=person.nationality,
-            birth=people.yymmdd(person.birth),
-            sex=person.sex,
-            expiry="301231",
+            mrz.Holder(
+                document_code="P",
+                state=person.nationality,
+                surname=person.surname_latin,
+                given=person.given_latin,
+                number=numbers.passport_number_other(rng),
+                nationality=person.nationality,
+                birth=people.yymmdd(person.birth),
+                sex=person.sex,
+                expiry="301231",
+            )
         )
         assert len(line) == 44
         for start, end in ((0, 9), (13, 19), (21, 27), (28, 42)):

@@ -30,6 +30,8 @@ _TABLES = (
 # EXIF Orientation values: the raw pixels are rotated so that a viewer must apply the tag.
 _EXIF_ROTATIONS = {6: 90, 3: 180, 8: 270}
 _SCAN_TIME = dt.datetime(2023, 12, 28, 10, 30, 0)
+_CARD_ZOOM = 2.0  # a card photo: ≈ 600 dpi on the card, as a 12 MP phone frames it
+_PAGE_ZOOM = 1.6  # an A4 page photo: ≈ 240 dpi
 
 Variant = Callable[[random.Random, Image.Image, bool], tuple[bytes, str]]
 
@@ -73,7 +75,10 @@ def texture(rng: random.Random, size: tuple[int, int]) -> Image.Image:
 
 def _photo(rng: random.Random, document: Image.Image, card: bool) -> Image.Image:
     """A phone photo: the document in perspective on a textured surface, blurred and shaded."""
-    scale = 1.5 if card else 1.15
+    # A phone sensor has far more pixels than a 300-dpi (card) or 150-dpi (page) rendering: the
+    # document is drawn larger, so the camera blur below is small relative to the printed text.
+    zoom = _CARD_ZOOM if card else _PAGE_ZOOM
+    scale = (1.5 if card else 1.15) * zoom
     width, height = int(document.width * scale), int(document.height * scale)
     background = np.array(texture(rng, (width, height)))
     src = np.array(
@@ -84,22 +89,23 @@ def _photo(rng: random.Random, document: Image.Image, card: bool) -> Image.Image
         width / 2 + rng.uniform(-0.04, 0.04) * width,
         height / 2 + rng.uniform(-0.04, 0.04) * height,
     )
-    shrink = rng.uniform(0.78, 0.9) if card else rng.uniform(0.84, 0.92)
+    shrink = (rng.uniform(0.78, 0.9) if card else rng.uniform(0.84, 0.92)) * zoom
     half_w, half_h = document.width * shrink / 2, document.height * shrink / 2
     angle = np.deg2rad(rng.uniform(-8, 8))
     corners = []
     for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
         x, y = dx * half_w, dy * half_h
         x, y = x * np.cos(angle) - y * np.sin(angle), x * np.sin(angle) + y * np.cos(angle)
-        jitter = document.width * 0.03
+        jitter = document.width * zoom * 0.03
         corners.append(
             [cx + x + rng.uniform(-jitter, jitter), cy + y + rng.uniform(-jitter, jitter)]
         )
     matrix = cv2.getPerspectiveTransform(src, np.array(corners, dtype=np.float32))
     rgba = np.array(rounded_card(document) if card else document.convert("RGBA"))
-    warped = cv2.warpPerspective(rgba, matrix, (width, height), flags=cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(rgba, matrix, (width, height), flags=cv2.INTER_CUBIC)
     alpha = warped[:, :, 3].astype(np.float32) / 255
-    shadow = np.roll(cv2.GaussianBlur(alpha, (0, 0), 12), (14, 10), axis=(0, 1))[:, :, None]
+    offset = (round(14 * zoom), round(10 * zoom))
+    shadow = np.roll(cv2.GaussianBlur(alpha, (0, 0), 12 * zoom), offset, axis=(0, 1))[:, :, None]
     composed = background * (1 - 0.35 * shadow) * (1 - alpha[:, :, None])
     composed += warped[:, :, :3] * alpha[:, :, None]
     light = np.linspace(rng.uniform(0.85, 1.0), rng.uniform(1.0, 1.1), width, dtype=np.float32)
@@ -140,16 +146,20 @@ def photo_exif(rng: random.Random, document: Image.Image, card: bool) -> tuple[b
 def pdf_image_only(rng: random.Random, document: Image.Image, card: bool) -> tuple[bytes, str]:
     """A scan wrapped in a PDF with no text layer, as scanner software produces."""
     page = _on_white(rng, document, card)
+    resolution = 150.0
     if card:  # a card scanned on an A4 bed sits in the top-left of a white page
-        a4 = Image.new("RGB", (2480 * 2 // 3, 3508 * 2 // 3), "white")
+        # The whole scan must fit on the sheet (a passport page is wider than A4 at 200 dpi):
+        # a wider sheet in pixels is the same A4 sheet at a higher resolution.
+        width = max(2480 * 2 // 3, page.width + 160)
+        a4 = Image.new("RGB", (width, round(width * 3508 / 2480)), "white")
         a4.paste(page, (80, 80))
-        page = a4
+        page, resolution = a4, 200.0 * width / (2480 * 2 // 3)
     buffer = io.BytesIO()
     stamp = _SCAN_TIME.timetuple()
     page.save(
         buffer,
         "PDF",
-        resolution=200.0 if card else 150.0,
+        resolution=resolution,
         quality=80,
         creationDate=stamp,
         modDate=stamp,

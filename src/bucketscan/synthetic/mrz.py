@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from dataclasses import dataclass
 
 _WEIGHTS = (7, 3, 1)
 
@@ -36,69 +37,63 @@ def name_field(surname: str, given: str, width: int) -> str:
     return field(f"{field(surname, len(surname))}<<{field(given, len(given))}", width)
 
 
-def td3(
-    *,
-    document_code: str,
-    state: str,
-    surname: str,
-    given: str,
-    number: str,
-    nationality: str,
-    birth: str,
-    sex: str,
-    expiry: str,
-    personal: str = "",
-) -> tuple[str, str]:
-    """Passport MRZ, 2 lines of 44; dates are YYMMDD."""
-    line1 = field(document_code, 2) + field(state, 3) + name_field(surname, given, 39)
-    doc = field(number, 9)
-    opt = field(personal, 14)
-    body = f"{doc}{check_digit(doc)}{field(nationality, 3)}{birth}{check_digit(birth)}{sex}"
-    body += f"{expiry}{check_digit(expiry)}{opt}{check_digit(opt)}"
-    composite = body[0:10] + body[13:20] + body[21:43]
-    return line1, body + check_digit(composite)
+@dataclass(frozen=True)
+class Holder:
+    """What an MRZ encodes: document code, states, name, number, dates (YYMMDD) and sex;
+    `optional` is the TD3 personal number or the TD1/TD2 optional data."""
+
+    document_code: str
+    state: str
+    surname: str
+    given: str
+    number: str
+    nationality: str
+    birth: str
+    sex: str
+    expiry: str
+    optional: str = ""
 
 
-def td1(
-    *,
-    document_code: str,
-    state: str,
-    surname: str,
-    given: str,
-    number: str,
-    nationality: str,
-    birth: str,
-    sex: str,
-    expiry: str,
-    optional: str = "",
-) -> tuple[str, str, str]:
-    """ID-card MRZ, 3 lines of 30 (document numbers of at most 9 characters)."""
-    doc = field(number, 9)
-    line1 = field(document_code, 2) + field(state, 3) + doc + check_digit(doc) + field(optional, 15)
-    line2 = f"{birth}{check_digit(birth)}{sex}{expiry}{check_digit(expiry)}{field(nationality, 3)}"
-    line2 += field("", 11)
-    composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
-    line2 += check_digit(composite)
-    return line1, line2, name_field(surname, given, 30)
+def _dates(holder: Holder) -> str:
+    """Birth date, sex and expiry with their check digits (common to every layout)."""
+    birth, expiry = holder.birth, holder.expiry
+    return f"{birth}{check_digit(birth)}{holder.sex}{expiry}{check_digit(expiry)}"
 
 
-def td2(
-    *,
-    document_code: str,
-    state: str,
-    surname: str,
-    given: str,
-    number: str,
-    nationality: str,
-    birth: str,
-    sex: str,
-    expiry: str,
-    optional: str = "",
-) -> tuple[str, str]:
+def _head(holder: Holder, width: int) -> str:
+    """Line 1 of TD3/TD2: document code, issuing state and the name field."""
+    return (
+        field(holder.document_code, 2)
+        + field(holder.state, 3)
+        + name_field(holder.surname, holder.given, width)
+    )
+
+
+def _data_line(holder: Holder, optional_width: int, optional_check: bool) -> str:
+    """Line 2 of TD3/TD2: number, nationality, dates, optional field and composite check."""
+    doc = field(holder.number, 9)
+    opt = field(holder.optional, optional_width)
+    body = f"{doc}{check_digit(doc)}{field(holder.nationality, 3)}{_dates(holder)}{opt}"
+    if optional_check:
+        body += check_digit(opt)
+    return body + check_digit(body[0:10] + body[13:20] + body[21:])
+
+
+def td3(holder: Holder) -> tuple[str, str]:
+    """Passport MRZ, 2 lines of 44."""
+    return _head(holder, 39), _data_line(holder, 14, True)
+
+
+def td2(holder: Holder) -> tuple[str, str]:
     """TD2 MRZ, 2 lines of 36."""
-    line1 = field(document_code, 2) + field(state, 3) + name_field(surname, given, 31)
-    doc = field(number, 9)
-    body = f"{doc}{check_digit(doc)}{field(nationality, 3)}{birth}{check_digit(birth)}{sex}"
-    body += f"{expiry}{check_digit(expiry)}{field(optional, 7)}"
-    composite = body[0:10] + body[13:20] + body[21:35]
-    return line1, body + check_digit(composite)
+    return _head(holder, 31), _data_line(holder, 7, False)
+
+
+def td1(holder: Holder) -> tuple[str, str, str]:
+    """ID-card MRZ, 3 lines of 30 (document numbers of at most 9 characters)."""
+    doc = field(holder.number, 9)
+    line1 = field(holder.document_code, 2) + field(holder.state, 3) + doc + check_digit(doc)
+    line1 += field(holder.optional, 15)
+    line2 = _dates(holder) + field(holder.nationality, 3) + field("", 11)
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    return line1, line2, name_field(holder.surname, holder.given, 30)

@@ -81,20 +81,28 @@ def passport_page(rng: random.Random, person: Person) -> Image.Image:
     if japanese:
         text(draw, (1000, 680), "所持人自署/Signature of bearer", 20, GREY)
         text(draw, (1040, 714), person.name, 40, kind="mincho")
-    lines = mrz.td3(
-        document_code="P",
+    holder = _holder("P", state, person, number, yymmdd(person.birth), yymmdd(expiry))
+    lines = mrz.td3(holder)
+    draw.rectangle((0, 800, ID3[0], ID3[1]), fill=(246, 246, 246))
+    _mrz_lines(draw, lines, ID3[0], ID3[1] - 40)
+    return image
+
+
+def _holder(
+    code: str, state: str, person: Person, number: str, birth: str, expiry: str
+) -> mrz.Holder:
+    """The MRZ data of a document issued by `state` to `person`."""
+    return mrz.Holder(
+        document_code=code,
         state=state,
         surname=person.surname_latin,
         given=person.given_latin,
         number=number,
         nationality=state,
-        birth=yymmdd(person.birth),
+        birth=birth,
         sex=person.sex,
-        expiry=yymmdd(expiry),
+        expiry=expiry,
     )
-    draw.rectangle((0, 800, ID3[0], ID3[1]), fill=(246, 246, 246))
-    _mrz_lines(draw, lines, ID3[0], ID3[1] - 40)
-    return image
 
 
 def _card_fields(rng: random.Random, person: Person) -> tuple[str, str, str]:
@@ -144,17 +152,7 @@ def id_card_back(rng: random.Random, person: Person) -> Image.Image:
         kind="latin",
     )
     text(draw, (30, 70), f"Date of issue: {icao_date(issue_date(rng))}", 24, kind="latin")
-    lines = mrz.td1(
-        document_code="I",
-        state=state,
-        surname=person.surname_latin,
-        given=person.given_latin,
-        number=number,
-        nationality=state,
-        birth=birth,
-        sex=person.sex,
-        expiry=expiry,
-    )
+    lines = mrz.td1(_holder("I", state, person, number, birth, expiry))
     _mrz_lines(draw, lines, ID1[0], ID1[1] - 30)
     return image
 
@@ -179,16 +177,6 @@ def td2_card(rng: random.Random, person: Person) -> Image.Image:
     for index, (label, value) in enumerate(rows):
         text(draw, (380, 140 + index * 80), label, 20, GREY, kind="latin")
         text(draw, (380, 164 + index * 80), value, 32, kind="latin")
-    lines = mrz.td2(
-        document_code="I",
-        state=state,
-        surname=person.surname_latin,
-        given=person.given_latin,
-        number=number,
-        nationality=state,
-        birth=birth,
-        sex=person.sex,
-        expiry=expiry,
-    )
+    lines = mrz.td2(_holder("I", state, person, number, birth, expiry))
     _mrz_lines(draw, lines, 1240, 874 - 40)
     return image

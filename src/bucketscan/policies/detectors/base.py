@@ -10,7 +10,10 @@ from bucketscan.records.content import Document, Evidence
 class Detector(Protocol):
     """One document family: `applies` is a cheap keyword/type check, `inspect` the real work."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The detector's name, as evidence reports it."""
+        ...
 
     def applies(self, doc: Document) -> bool:
         """Whether inspecting this document can possibly find anything (cheap)."""

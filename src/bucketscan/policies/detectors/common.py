@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from bucketscan.policies.detectors.context import Lexicon
-from bucketscan.records.content import Document, ImageCues, Signal, Strength
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bucketscan.policies.detectors.context import Lexicon, any_label
+from bucketscan.policies.detectors.filename import filename_signal
+from bucketscan.policies.detectors.scoring import conclude
+from bucketscan.records.content import Document, Evidence, ImageCues, Signal, Strength
 
 MIN_LABELS = 3
 IMAGE_TYPES = ("image/",)
@@ -55,3 +60,32 @@ def mrz_band(doc: Document) -> bool:
 def is_image(doc: Document) -> bool:
     """Whether the text came from OCR of an image (a scan or photo rather than a text file)."""
     return any(page.source == "ocr" for page in doc.pages)
+
+
+@dataclass(frozen=True)
+class TitledDetector:
+    """A document family named by a title: its number, label coverage, the ID-1 card layout
+    (when `card` is set) and the file name; two medium signals or one strong alert."""
+
+    name: str
+    document_type: str
+    titles: tuple[str, ...]
+    labels: Lexicon
+    number: Callable[[str], Signal | None]
+    description: str
+    card: bool
+
+    def applies(self, doc: Document) -> bool:
+        """A title of the document in the text (cheap)."""
+        return any_label(doc.text, self.titles)
+
+    def inspect(self, doc: Document) -> Evidence | None:
+        """Number, labels and layout (each medium at best); the file name only ranks."""
+        text = doc.text
+        candidates = [
+            self.number(text),
+            label_signal(self.name, self.labels, text, self.description),
+            card_signal(self.name, doc, "id1") if self.card and is_image(doc) else None,
+            filename_signal(self.name, self.document_type, doc.name),
+        ]
+        return conclude(self.name, self.document_type, [s for s in candidates if s is not None])

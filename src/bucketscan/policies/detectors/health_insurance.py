@@ -9,12 +9,10 @@ import re
 
 from stdnum import luhn
 
-from bucketscan.policies.detectors.common import label_signal
-from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
-from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import conclude
+from bucketscan.policies.detectors.common import TitledDetector
+from bucketscan.policies.detectors.context import Lexicon, label_near
 from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import Document, Evidence, Signal, Strength
+from bucketscan.records.content import Signal, Strength
 
 NAME = "health_insurance"
 DOCUMENT_TYPE = "health_insurance_jp"
@@ -67,21 +65,6 @@ def number_signal(text: str) -> Signal | None:
     return None
 
 
-class HealthInsuranceDetector:
-    """健康保険証 / 国民健康保険証 / 資格確認書 (no face; number + labels)."""
-
-    name = NAME
-
-    def applies(self, doc: Document) -> bool:
-        """An insurance title or the 保険者番号 label."""
-        return any_label(doc.text, _TITLES)
-
-    def inspect(self, doc: Document) -> Evidence | None:
-        """Insurer number (medium) plus at least three labels (medium)."""
-        text = doc.text
-        candidates = [
-            number_signal(text),
-            label_signal(NAME, LABELS, text, "health insurance"),
-            filename_signal(NAME, DOCUMENT_TYPE, doc.name),
-        ]
-        return conclude(NAME, DOCUMENT_TYPE, [s for s in candidates if s is not None])
+DETECTOR = TitledDetector(
+    NAME, DOCUMENT_TYPE, _TITLES, LABELS, number_signal, "health insurance", card=False
+)

@@ -6,6 +6,7 @@ A checksum-valid MRZ is a strong signal by itself; the first letter of line 1 pi
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,18 @@ _FILLER_RUN = re.compile(r"<{3,}")
 _TO_DIGIT = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 )
+# ... and for letters inside fields that can only hold letters (state and nationality codes).
+_TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"})
+# Alternatives tried, guided by its check digit, for a character of an alphanumeric field.
+_SWAPS = {"O": "0", "0": "OD", "Q": "0", "D": "0", "I": "1", "1": "IT", "L": "1", "T": "1"}
+_SWAPS |= {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G"}
+_SWAPS |= {"7": "T"}
+_MAX_SWAPS = 4
+# Field layouts of the data lines: (digit-only spans, letter-only spans, (number, check) spans).
+_TD3_FIELDS = (((9, 10), (13, 20), (21, 28), (42, 44)), ((10, 13),), ((0, 9, 9), (28, 42, 42)))
+_TD2_FIELDS = (((9, 10), (13, 20), (21, 28), (35, 36)), ((10, 13),), ((0, 9, 9),))
+_TD1_LINE1 = ((), ((2, 5),), ((5, 14, 14),))
+_TD1_LINE2 = (((0, 7), (8, 15), (29, 30)), ((15, 18),), ())
 PASSPORT_LABELS = Lexicon.of(
     ("PASSPORT", "旅券"),
     ("旅券番号", "Passport No"),
@@ -67,13 +80,57 @@ def _ok(field: str, digit: str) -> bool:
     return digit.isdigit() and check_digit(field) == digit
 
 
-def _digits(line: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """Repair OCR letter/digit confusions only inside digit-only fields."""
+def _translate(line: str, spans: tuple[tuple[int, int], ...], table: dict[int, str]) -> str:
     chars = list(line)
     for start, end in spans:
         for index in range(start, min(end, len(chars))):
-            chars[index] = chars[index].translate(_TO_DIGIT)
+            chars[index] = chars[index].translate(table)
     return "".join(chars)
+
+
+def _numbers(line: str, start: int, end: int, check: int) -> list[str]:
+    """The line as read if its number field passes its check digit; otherwise every reading
+    with OCR confusion swaps (in at most `_MAX_SWAPS` ambiguous characters) that passes."""
+    field, digit = line[start:end], line[check]
+    if _ok(field, digit):
+        return [line]
+    ambiguous = [index for index, char in enumerate(field) if char in _SWAPS][:_MAX_SWAPS]
+    options = [field[index] + _SWAPS[field[index]] for index in ambiguous]
+    found = []
+    for choice in itertools.product(*options):
+        chars = list(field)
+        for index, char in zip(ambiguous, choice, strict=True):
+            chars[index] = char
+        if _ok("".join(chars), digit):
+            found.append(line[:start] + "".join(chars) + line[end:])
+    return found or [line]
+
+
+Fields = tuple[
+    tuple[tuple[int, int], ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]
+]
+
+
+def repairs(line: str, fields: Fields) -> list[str]:
+    """Readings of the line with OCR letter/digit confusions undone by field type: digits where
+    only digits may stand, letters in country codes, and number fields only as their check
+    digits allow (the caller keeps the reading whose every check digit passes)."""
+    digits, letters, numbers = fields
+    readings = [_translate(_translate(line, digits, _TO_DIGIT), letters, _TO_LETTER)]
+    for start, end, check in numbers:
+        readings = [fixed for reading in readings for fixed in _numbers(reading, start, end, check)]
+    return readings
+
+
+def _variants(line: str, length: int) -> list[str]:
+    """Readings of a line at `length`: filler runs fitted, or one character OCR added dropped,
+    or one filler it lost put back (check digits then tell which reading is right)."""
+    found = [fitted] if (fitted := _fit(line, length)) else []
+    if len(line) == length + 1:
+        found += [line[:i] + line[i + 1 :] for i in range(len(line))]
+    elif len(line) == length - 1:
+        found += [line[:i] + "<" + line[i:] for i in range(len(line) + 1)]
+    return list(dict.fromkeys(found))
 
 
 def _fit(line: str, length: int) -> str | None:
@@ -84,8 +141,9 @@ def _fit(line: str, length: int) -> str | None:
     if not runs:
         return None
     run = max(runs, key=lambda m: m.end() - m.start())
-    # OCR often truncates a trailing filler run; anything else may only be off by a few.
-    if abs(len(line) - length) > (8 if run.end() == len(line) else 3):
+    # OCR often truncates a trailing filler run (one followed by no more than the final check
+    # digits); anything else may only be off by a few.
+    if abs(len(line) - length) > (8 if len(line) - run.end() <= 2 else 3):
         return None
     size = run.end() - run.start() + length - len(line)
     if size < 1:
@@ -163,34 +221,57 @@ def _candidate_lines(text: str) -> list[str]:
     return lines
 
 
+def _data_line(line: str, layout: str, length: int) -> tuple[str, bool | None] | None:
+    """The best repaired reading of a TD3/TD2 data line and its verdict (see `_verdict`)."""
+    fields, validate = (
+        (_TD3_FIELDS, td3_line2_valid) if layout == "TD3" else (_TD2_FIELDS, td2_line2_valid)
+    )
+    best: tuple[str, bool | None] | None = None
+    for variant in _variants(line, length):
+        for second in repairs(variant, fields):
+            valid = validate(second)
+            if valid is True:
+                return second, True
+            if valid is None and best is None:
+                best = (second, None)
+    return best
+
+
+def _td1(line1: str, line2: str) -> tuple[str, str] | None:
+    """Repaired TD1 lines 1 and 2 when every check digit passes."""
+    firsts = [fixed for line in _variants(line1, 30) for fixed in repairs(line, _TD1_LINE1)]
+    seconds = [fixed for line in _variants(line2, 30) for fixed in repairs(line, _TD1_LINE2)]
+    for first, second in itertools.product(firsts, seconds):
+        if td1_valid(first, second):
+            return first, second
+    return None
+
+
 def find_zones(text: str) -> tuple[Zone, ...]:
     """Every checksum-valid MRZ in the text."""
     lines = _candidate_lines(text)
     zones = []
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index else None
-        for layout, length in (("TD3", 44), ("TD2", 36)):
-            second = _fit(line, length)
-            if second is None:
+        # Fillers count 0 in check digits, so a stretched line can pass as either layout: try
+        # the layout closest to the line's length first and keep only that one if it passes.
+        layouts = sorted((("TD3", 44), ("TD2", 36)), key=lambda item: abs(len(line) - item[1]))
+        for layout, length in layouts:
+            reading = _data_line(line, layout, length)
+            if reading is None:
                 continue
-            second = _digits(second, ((13, 20), (21, 28), (length - 1, length)))
-            valid = td3_line2_valid(second) if layout == "TD3" else td2_line2_valid(second)
-            if valid is not False:
-                first = _fit(previous, length) if previous else None
-                code = previous[0] if previous and previous[0].isalpha() else "?"
-                found = tuple(x for x in (first, second) if x)
-                stretch = abs(len(line) - length)
-                zones.append(Zone(layout, code, found, valid is True, stretch))
-        if index + 2 < len(lines) + 1 and index + 1 < len(lines):
-            first = _fit(line, 30)
-            second = _fit(lines[index + 1], 30)
-            if first and second:
-                second = _digits(second, ((0, 7), (8, 15), (29, 30)))
-                if td1_valid(first, second):
-                    third = lines[index + 2] if index + 2 < len(lines) else None
-                    zones.append(
-                        Zone("TD1", first[0], tuple(x for x in (first, second, third) if x))
-                    )
+            second, valid = reading
+            first = _fit(previous, length) if previous else None
+            code = previous[0] if previous and previous[0].isalpha() else "?"
+            found = tuple(x for x in (first, second) if x)
+            stretch = abs(len(line) - length)
+            zones.append(Zone(layout, code, found, valid is True, stretch))
+            break
+        if index + 1 < len(lines):
+            pair = _td1(line, lines[index + 1])
+            if pair is not None:
+                third = lines[index + 2] if index + 2 < len(lines) else None
+                zones.append(Zone("TD1", pair[0][0], tuple(x for x in (*pair, third) if x)))
     return tuple(zones)
 
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from bucketscan.policies.detectors import health_insurance, residence_card
 from bucketscan.policies.detectors.base import Detector
 from bucketscan.policies.detectors.drivers_license_jp import DriversLicenseJpDetector
 from bucketscan.policies.detectors.foreign_ids import ForeignIdDetector, UsDriversLicenseDetector
-from bucketscan.policies.detectors.health_insurance import HealthInsuranceDetector
 from bucketscan.policies.detectors.mrz import MrzDetector
 from bucketscan.policies.detectors.my_number import MyNumberDetector
-from bucketscan.policies.detectors.residence_card import ResidenceCardDetector
 from bucketscan.policies.detectors.resume import ResumeDetector
 
 DETECTORS: tuple[Detector, ...] = (
     MyNumberDetector(),
     DriversLicenseJpDetector(),
     MrzDetector(),
-    ResidenceCardDetector(),
-    HealthInsuranceDetector(),
+    residence_card.DETECTOR,
+    health_insurance.DETECTOR,
     UsDriversLicenseDetector(),
     ForeignIdDetector(),
     ResumeDetector(),

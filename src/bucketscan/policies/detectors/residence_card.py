@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 
-from bucketscan.policies.detectors.common import card_signal, is_image, label_signal
-from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
-from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import conclude
+from bucketscan.policies.detectors.common import TitledDetector
+from bucketscan.policies.detectors.context import Lexicon, label_near
 from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import Document, Evidence, Signal, Strength
+from bucketscan.records.content import Signal, Strength
 
 NAME = "residence_card"
 DOCUMENT_TYPE = "residence_card_jp"
@@ -49,22 +47,6 @@ def number_signal(text: str) -> Signal | None:
     return None
 
 
-class ResidenceCardDetector:
-    """在留カード / 特別永住者証明書 front side."""
-
-    name = NAME
-
-    def applies(self, doc: Document) -> bool:
-        """A card title in the text."""
-        return any_label(doc.text, _TITLES)
-
-    def inspect(self, doc: Document) -> Evidence | None:
-        """Number (medium), labels (medium), card layout (medium); two are needed."""
-        text = doc.text
-        candidates = [
-            number_signal(text),
-            label_signal(NAME, LABELS, text, "residence card"),
-            card_signal(NAME, doc, "id1") if is_image(doc) else None,
-            filename_signal(NAME, DOCUMENT_TYPE, doc.name),
-        ]
-        return conclude(NAME, DOCUMENT_TYPE, [s for s in candidates if s is not None])
+DETECTOR = TitledDetector(
+    NAME, DOCUMENT_TYPE, _TITLES, LABELS, number_signal, "residence card", card=True
+)

@@ -13,9 +13,12 @@ from PIL import Image
 # ISO/IEC 7810 formats: long side / short side, and the tolerance we accept.
 CARD_RATIOS: tuple[tuple[str, float], ...] = (("id1", 85.60 / 53.98), ("id3", 125.0 / 88.0))
 RATIO_TOLERANCE = 0.06
+_PHOTO_TOLERANCE = 0.12
+_OUTLINE_CONTRAST = 12.0  # grey levels (largest channel) between the inner and outer rings
 _WORK_SIDE = 800
 _MIN_AREA_SHARE = 0.10
 _TIGHT_CROP_SHARE = 0.90
+_QUAD_FILL = 0.92  # corner quad area / hull area: below this the outline is no quadrilateral
 
 Corners = NDArray[np.float32]
 
@@ -28,14 +31,15 @@ class CardQuad:
     kind: str
     ratio: float
     source: str  # "quad": found inside the frame; "frame": the image itself is a tight crop
+    outlined: bool = True  # its outline contrasts with the surroundings all round
 
 
-def card_kind(ratio: float) -> str | None:
+def card_kind(ratio: float, tolerance: float = RATIO_TOLERANCE) -> str | None:
     """Kind "id1" or "id3" for a long/short side ratio within tolerance (nearest wins)."""
     best: tuple[float, str] | None = None
     for kind, nominal in CARD_RATIOS:
         error = abs(ratio - nominal) / nominal
-        if error <= RATIO_TOLERANCE and (best is None or error < best[0]):
+        if error <= tolerance and (best is None or error < best[0]):
             best = (error, kind)
     return best[1] if best else None
 
@@ -62,40 +66,69 @@ def side_lengths(corners: Corners) -> tuple[float, float]:
     return width, height
 
 
-def _edge_maps(gray: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
-    """Two views of object outlines: difference from the border colour, and Canny edges."""
-    blurred = cv2.GaussianBlur(gray, (7, 7), 0)
+def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
+    """Two views of object outlines: colour difference from the border, and Canny edges."""
+    blurred = cv2.GaussianBlur(rgb, (7, 7), 0).astype(np.int16)
     border = np.concatenate([blurred[0], blurred[-1], blurred[:, 0], blurred[:, -1]])
-    background = float(np.median(border))
+    background = np.median(border, axis=0)
+    # Colour, not grey: a white card on a beige table differs mostly in the blue channel.
+    distance = np.abs(blurred - background).max(axis=2)
+    border_distance = np.abs(border - background).max(axis=1)
     # A clean flatbed white needs a low threshold, a textured table a high one.
-    threshold = float(np.clip(4 * np.std(border), 6, 40))
-    mask = (np.abs(blurred.astype(np.int16) - background) > threshold).astype(np.uint8) * 255
+    threshold = float(np.clip(3 * np.std(border_distance) + 4, 6, 40))
+    mask = (distance > threshold).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    edges = cv2.dilate(cv2.Canny(blurred, 40, 120), np.ones((3, 3), np.uint8), iterations=2)
+    gray = cv2.cvtColor(blurred.astype(np.uint8), cv2.COLOR_RGB2GRAY)
+    edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((3, 3), np.uint8), iterations=2)
     return [(mask, cv2.RETR_EXTERNAL), (edges, cv2.RETR_LIST)]
 
 
-def _quads(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
-    """Convex four-corner outlines of large objects, largest first."""
-    frame_area = gray.shape[0] * gray.shape[1]
+def outlined(rgb: NDArray[np.uint8], corners: Corners) -> bool:
+    """Whether the quad stands out from what surrounds it along its whole outline (a sheet on a
+    table does; the block of text on a page scanned on a white bed does not)."""
+    inside = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
+    ring = max(3, round(0.02 * min(rgb.shape[:2])))
+    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)
+    inner = inside - cv2.erode(inside, kernel)
+    outer = cv2.dilate(inside, kernel) - inside
+    pixels = rgb.astype(np.int16)
+    inner_colour = np.median(pixels[inner > 0], axis=0)
+    outer_colour = np.median(pixels[outer > 0], axis=0)
+    return float(np.abs(inner_colour - outer_colour).max()) >= _OUTLINE_CONTRAST
+
+
+def _corners(hull: NDArray[Any]) -> NDArray[np.float32]:
+    """The four hull points farthest along the diagonals of the hull's minimum-area rectangle.
+
+    Unlike a polygon approximation this keeps the true corners of a card with rounded corners
+    under perspective, at any rotation.
+    """
+    (_cx, _cy), _size, angle = cv2.minAreaRect(hull)
+    theta = np.deg2rad(angle)
+    axes = np.array([[np.cos(theta), np.sin(theta)], [-np.sin(theta), np.cos(theta)]])
+    points = hull.reshape(-1, 2).astype(np.float32)
+    local = points @ axes.T
+    sums, diffs = local.sum(axis=1), local[:, 0] - local[:, 1]
+    picks = [np.argmin(sums), np.argmax(diffs), np.argmax(sums), np.argmin(diffs)]
+    return points[picks]
+
+
+def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
+    """Four-corner outlines of large, nearly quadrilateral objects from both edge maps, largest
+    first."""
+    frame_area = rgb.shape[0] * rgb.shape[1]
     found: list[tuple[float, NDArray[np.float32]]] = []
-    for binary, mode in _edge_maps(gray):
+    for binary, mode in _edge_maps(rgb):
         contours, _ = cv2.findContours(binary, mode, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
-            area = cv2.contourArea(contour)
-            if area < _MIN_AREA_SHARE * frame_area:
+            if cv2.contourArea(contour) < _MIN_AREA_SHARE * frame_area:
                 continue
             hull = cv2.convexHull(contour)
-            approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-            if len(approx) == 4 and cv2.isContourConvex(approx):
-                found.append((area, approx.reshape(4, 2).astype(np.float32)))
-                continue
-            rect = cv2.minAreaRect(hull)  # rounded corners: accept a near-rectangular hull
-            rect_area = rect[1][0] * rect[1][1]
-            if rect_area > 0 and cv2.contourArea(hull) / rect_area > 0.95:
-                found.append((area, cv2.boxPoints(rect).astype(np.float32)))
-        if found:
-            break
+            corners = _corners(hull)
+            area = float(cv2.contourArea(corners))
+            if area >= _QUAD_FILL * float(cv2.contourArea(hull)):
+                found.append((area, corners))
     found.sort(key=lambda item: -item[0])
     return [points for _, points in found]
 
@@ -103,39 +136,44 @@ def _quads(gray: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
 def find_card(image: Image.Image) -> CardQuad | None:
     """The card-shaped quadrilateral in the image, or the image itself when tightly cropped."""
     scale = min(1.0, _WORK_SIDE / max(image.size))
-    small = image.convert("L").resize(
+    small = image.convert("RGB").resize(
         (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     )
-    gray = np.asarray(small, dtype=np.uint8)
-    frame_area = float(gray.shape[0] * gray.shape[1])
-    for points in _quads(gray)[:4]:
+    rgb = np.asarray(small, dtype=np.uint8)
+    frame_area = float(rgb.shape[0] * rgb.shape[1])
+    for points in _quads(rgb)[:6]:
         corners = _order(points)
         width, height = side_lengths(corners)
         if min(width, height) < 1 or width * height > _TIGHT_CROP_SHARE * frame_area:
             continue
         ratio = max(width, height) / min(width, height)
-        kind = card_kind(ratio)
+        # A photo's perspective stretches the apparent ratio: a wider tolerance inside a frame.
+        kind = card_kind(ratio, _PHOTO_TOLERANCE)
         if kind is not None:
-            return CardQuad(corners / scale, kind, ratio, "quad")
+            return CardQuad(corners / scale, kind, ratio, "quad", outlined(rgb, corners))
     ratio = max(image.size) / max(1, min(image.size))
     if card_kind(ratio) == "id1":  # a passport page and an A4 sheet share the ratio: id1 only
         return CardQuad(None, "id1", ratio, "frame")
     return None
 
 
-def rectify(image: Image.Image, card: CardQuad, long_side: int) -> Image.Image:
-    """The card warped flat to `long_side` pixels, landscape (long side horizontal)."""
+def rectify(
+    image: Image.Image, card: CardQuad, long_side: int, landscape: bool = True
+) -> Image.Image:
+    """The card warped flat to `long_side` pixels, landscape (long side horizontal) unless
+    `landscape` is False, which keeps the way the quad stands in the image (a page)."""
     if card.corners is None:
         turned = image.rotate(90, expand=True) if image.height > image.width else image
         scale = long_side / max(turned.size)
         return turned.resize((round(turned.width * scale), round(turned.height * scale)))
     width, height = side_lengths(card.corners)
     portrait = height > width
-    short_side = round(long_side / card.ratio)
+    # The nominal ratio, not the measured one: perspective skews the measurement.
+    short_side = round(long_side / dict(CARD_RATIOS).get(card.kind, card.ratio))
     out_w, out_h = (short_side, long_side) if portrait else (long_side, short_side)
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(card.corners.astype(np.float32), target)
     pixels = np.asarray(image.convert("RGB"))
     warped = cv2.warpPerspective(pixels, matrix, (out_w, out_h), flags=cv2.INTER_AREA)
     flat = Image.fromarray(warped)
-    return flat.rotate(90, expand=True) if portrait else flat
+    return flat.rotate(90, expand=True) if portrait and landscape else flat

@@ -32,16 +32,22 @@ def find_faces(image: Image.Image) -> Faces:
     small = image.convert("L").resize(
         (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     )
-    gray = cv2.equalizeHist(np.asarray(small, dtype=np.uint8))
-    shorter = min(gray.shape)
+    raw = np.asarray(small, dtype=np.uint8)
+    shorter = min(raw.shape)
     smallest = max(20, int(shorter * 0.12))
-    found = _cascade().detectMultiScale(
-        gray, scaleFactor=1.1, minNeighbors=4, minSize=(smallest, smallest)
-    )
-    boxes = [tuple(int(v) for v in box) for box in found if box[2] <= shorter * 0.8]
+    boxes: list[tuple[int, ...]] = []
+    # As captured first; equalised only if that finds nothing (it helps dim photos but can wash
+    # out a face printed on a tinted card).
+    for gray in (raw, cv2.equalizeHist(raw)):
+        found = _cascade().detectMultiScale(
+            gray, scaleFactor=1.1, minNeighbors=4, minSize=(smallest, smallest)
+        )
+        boxes = [tuple(int(v) for v in box) for box in found if box[2] <= shorter * 0.8]
+        if boxes:
+            break
     if not boxes:
         return Faces(0, None)
     x, _y, w, _h = max(boxes, key=lambda box: box[2] * box[3])
-    centre = (x + w / 2) / gray.shape[1]
+    centre = (x + w / 2) / raw.shape[1]
     side = "left" if centre < 0.4 else "right" if centre > 0.6 else "center"
     return Faces(len(boxes), side)

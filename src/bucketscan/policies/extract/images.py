@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bucketscan.policies.extract import barcodes, faces, mrz_band
-from bucketscan.policies.extract.cues import CardQuad, find_card, rectify
+from bucketscan.policies.extract.cues import CardQuad, find_card, rectify, side_lengths
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import OcrResult, ocr_available, ocr_image, osd_rotation
 from bucketscan.records.content import ImageCues, Page
 
-CARD_SIDE = 900  # long side of a rectified card for OCR (≈ 270 dpi on an ID-1 card)
-PAGE_SIDE = 2200
+CARD_SIDE = 1000  # long side of a rectified ID-1 card for OCR (≈ 300 dpi)
+PAGE_SIDE = 1800  # A4 at ≈ 150 dpi: body text 20-30 px high, what Tesseract reads best
 MIN_SIDE = 1000
-GOOD_SCORE = 30.0  # confident characters: below this the orientation is probably wrong
-_OCR_PSM = 3
+GOOD_SCORE = 30.0  # confident characters on a card: below this it is probably upside down
+GOOD_PAGE_SCORE = 100.0  # the same for a page, where a wrong turn still yields some junk
+_TEXTLESS = 8.0  # confident characters: below this (and no orientation found) there is no text
+_CARD_PSM = 6  # one uniform block: label/value lines stay together
+_PAGE_PSM = 6  # forms and tables read far better as one block than segmented
+_OSD_SIDE = 1200
 
 
 @dataclass(frozen=True)
@@ -79,38 +83,63 @@ def _fit(image: Image.Image, longest: int, shortest: int = 0) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
+def _turned(image: Image.Image, turn: int) -> Image.Image:
+    """The image turned clockwise by `turn` degrees."""
+    return image.rotate(-turn, expand=True) if turn else image
+
+
+def _first_turn(subject: Image.Image) -> int:
+    """180 when a frontal face shows only upside down (the Haar cascade finds none that way)."""
+    if faces.find_faces(subject).count:
+        return 0
+    return 180 if faces.find_faces(_turned(subject, 180)).count else 0
+
+
 def _best_reading(
     subject: Image.Image, card: CardQuad | None, limits: ExtractLimits, notes: list[str]
 ) -> tuple[Image.Image, OcrResult]:
-    """OCR once; only when the reading is poor try the other plausible orientations."""
-    gray = subject.convert("L")
-    first = ocr_image(gray, limits.ocr_languages, _OCR_PSM, limits.ocr_timeout_s)
-    best = (subject, first)
-    if first.score >= GOOD_SCORE or (first.note and "timeout" in first.note):
-        return best
-    if card is not None and card.kind == "id1":
-        turns = [180]  # a rectified card is landscape: upright or upside down
-    else:
-        rotation = osd_rotation(gray, limits.ocr_timeout_s)
-        turns = [rotation] if rotation else []
-    for turn in turns:
-        turned = subject.rotate(-turn, expand=True)
-        reading = ocr_image(
-            turned.convert("L"), limits.ocr_languages, _OCR_PSM, limits.ocr_timeout_s
+    """OCR the likeliest way up; only a poor reading pays for orientation detection and more.
+
+    A rectified ID-1 card is landscape, so it is upright or upside down. Anything else asks
+    Tesseract's orientation detection (on a small copy), and only when the first reading is poor:
+    most scans and photos are stored upright.
+    """
+    card_like = card is not None and card.kind == "id1"
+    psm, good = (_CARD_PSM, GOOD_SCORE) if card_like else (_PAGE_PSM, GOOD_PAGE_SCORE)
+
+    def read(turn: int) -> tuple[Image.Image, OcrResult]:
+        turned = _turned(subject, turn)
+        return turned, ocr_image(
+            turned.convert("L"), limits.ocr_languages, psm, limits.ocr_timeout_s
         )
-        if reading.score > best[1].score:
-            best = (turned, reading)
-            notes.append(f"image read after turning it {turn}°")
+
+    first = _first_turn(subject)
+    best, best_turn = read(first), first
+    if best[1].score >= good or (best[1].note and "timeout" in best[1].note):
+        return _noted(best, best_turn, notes)
+    if card_like:
+        turns = [(first + 180) % 360]
+    else:
+        osd = osd_rotation(_fit(subject.convert("L"), _OSD_SIDE), limits.ocr_timeout_s)
+        if osd is None and best[1].score < _TEXTLESS:
+            return _noted(best, best_turn, notes)  # no text to turn upright
+        base = first if osd is None else osd
+        turns = [t for t in (base, (base + 180) % 360) if t != first]
+    for turn in turns:
+        reading = read(turn)
+        if reading[1].score > best[1].score:
+            best, best_turn = reading, turn
+        if best[1].score >= good:
+            break
+    return _noted(best, best_turn, notes)
+
+
+def _noted(
+    best: tuple[Image.Image, OcrResult], turn: int, notes: list[str]
+) -> tuple[Image.Image, OcrResult]:
+    if turn:
+        notes.append(f"image read after turning it {turn}°")
     return best
-
-
-def _upright_by_face(subject: Image.Image, card: CardQuad | None) -> Image.Image:
-    """Without OCR, pick the orientation in which a frontal face shows."""
-    for turn in (0, 180) if card is not None and card.kind == "id1" else (0, 90, 180, 270):
-        turned = subject.rotate(turn, expand=True) if turn else subject
-        if faces.find_faces(turned).count:
-            return turned
-    return subject
 
 
 def analyse(
@@ -123,6 +152,9 @@ def analyse(
         subject = rectify(image, card, CARD_SIDE)
         if card.source == "frame":
             notes.append("card shape from the whole image (tight crop)")
+    elif card is not None and card.corners is not None and card.outlined:  # ID-3 or A4 sheet
+        side = min(PAGE_SIDE, max(MIN_SIDE, round(max(side_lengths(card.corners)))))
+        subject = rectify(image, card, side, landscape=False)
     else:
         subject = _fit(image, PAGE_SIDE, MIN_SIDE)
     use_ocr = limits.ocr and ocr_available()
@@ -134,7 +166,7 @@ def analyse(
             notes.append(reading.note)
     else:
         notes.append("OCR skipped: " + ("disabled" if not limits.ocr else "tesseract absent"))
-        subject = _upright_by_face(subject, card)
+        subject = _turned(subject, _first_turn(subject))
     found = faces.find_faces(subject)
     box = mrz_band.find_band(subject)
     mrz = False
