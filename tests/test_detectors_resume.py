@@ -108,3 +108,13 @@ def test_resume_text(text: str, expected: str | None, kinds: set[str]) -> None:
 def test_resume_file_name_only_ranks() -> None:
     doc = Document("履歴書_山田.txt", "text/plain", (Page(BLANK, "text"),))
     assert classify_document(doc).category is None
+
+
+def test_ocr_spacing_in_employment_periods_still_counts_as_dated_history() -> None:
+    spaced = SHOKUMU.replace("2018年4月～現在", "2018 年 4 月 ～ 現在").replace(
+        "2014年4月～2018年3月", "2014 年 4 月 ～ 2018 年 3 月"
+    )
+    result = classify_document(Document("f.txt", "text/plain", (Page(spaced, "text"),)))
+    personal = [s.reason for s in result.evidence if s.kind == "personal_data"]
+    assert result.document_type == "shokumu_keirekisho"
+    assert any("dated history" in reason for reason in personal)

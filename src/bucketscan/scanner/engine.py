@@ -246,7 +246,8 @@ class Engine:
                 tally.error(f"{obj.key}: analysis failed: {type(error).__name__}: {error}")
             self._release(tally, done)
             return
-        self.stats.add_time("analysis", analysis.seconds)
+        for stage, seconds in analysis.timings.items():
+            self.stats.add_time(stage, seconds)
         self.stats.add(objects_inspected=1)
         result = analysis.classification
         with done:
