@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -159,9 +160,10 @@ def run_cloud(
 
 def print_recap(console: Console, results: Sequence[CloudResult]) -> None:
     """One line per cloud: what is exposed and where its report is."""
-    table = Table(title="Demo summary", title_justify="left")
-    for column in ("cloud", "buckets", "readable", "listable", "exposed findings", "report"):
-        table.add_column(column)
+    table = Table(title="Demo summary", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("cloud", no_wrap=True)
+    for column in ("buckets", "readable", "listable", "findings"):
+        table.add_column(column, justify="right", no_wrap=True)
     for result in results:
         buckets = result.outcome.buckets
         findings = [f for f in result.outcome.findings if f.exposure in EXPOSED]
@@ -171,9 +173,10 @@ def print_recap(console: Console, results: Sequence[CloudResult]) -> None:
             str(sum(b.access.read in EXPOSED for b in buckets)),
             str(sum(b.access.list in EXPOSED for b in buckets)),
             str(len(findings)),
-            str(result.report),
         )
     console.print(table)
+    for result in results:
+        console.print(f"  {result.demo.title} report: {escape(str(result.report))}", soft_wrap=True)
 
 
 def run_demo(
