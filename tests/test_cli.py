@@ -85,6 +85,23 @@ def test_fail_on_exposure_and_report_file(moto_endpoint: str, tmp_path: Path) ->
     assert CliRunner().invoke(main, [*args, "--fail-on", "never"]).exit_code == 0
 
 
+def test_key_splits_list_ranges_and_report_one_bucket(moto_endpoint: str, tmp_path: Path) -> None:
+    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket="ranged")
+    client.put_bucket_acl(Bucket="ranged", ACL="public-read")
+    for index in range(12):
+        client.put_object(Bucket="ranged", Key=f"u/{index:02d}.jpg", Body=b"x", ACL="private")
+    report = tmp_path / "r.json"
+    args = ["scan", "aws", "--endpoint-url", moto_endpoint, "--no-content", "-q", "-o", str(report)]
+    splits = ["--key-split", "u/03.jpg", "--key-split", "u/07.jpg"]
+    assert CliRunner().invoke(main, [*args, *splits, "--fail-on", "never"]).exit_code == 0
+    written = json.loads(report.read_text())
+    (bucket,) = written["buckets"]
+    assert bucket["objects"]["listed"] == 12
+    assert bucket["access"]["list"] == "public"
+    assert written["summary"]["cost"]["requests"]["s3.ListObjectsV2"] == 3  # one per range
+
+
 def test_baseline_records_new_and_resolved(moto_endpoint: str, tmp_path: Path) -> None:
     from bucketscan.synthetic.corpus import generate_corpus
 

@@ -14,7 +14,7 @@ import pytest
 
 from bucketscan.metering import Meter
 from bucketscan.providers.memory import MemoryBucket, MemoryProvider
-from bucketscan.records.common import Exposure
+from bucketscan.records.common import BucketRef, Exposure, split_keys
 from bucketscan.records.content import Category, Classification, Signal, Strength
 from bucketscan.records.s3 import S3BucketFacts, S3Grant, S3Grantee, S3ObjectFacts
 from bucketscan.scanner.analyzer import Analysis
@@ -246,3 +246,28 @@ def test_schema_rejects_malformed_reports(bad: dict[str, Any]) -> None:
     base = {"schema_version": "1", "scan": {}, "summary": {}, "buckets": [], "findings": []}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate({**base, **bad})
+
+
+def test_key_ranges_give_the_same_results_as_whole_buckets() -> None:
+    buckets = (
+        MemoryBucket("uploads", public_facts("uploads"), 50, body),
+        MemoryBucket("hr", PRIVATE_FACTS, 30, body),
+    )
+    whole, _ = scan(buckets)
+    splits = ("objects/000000035", "objects/000000012", "objects/000000035")
+    split, meter = scan(buckets, key_splits=splits)
+    assert sorted(f.key for f in split.findings) == sorted(f.key for f in whole.findings)
+    assert {r.ref.name: r for r in split.buckets} == {r.ref.name: r for r in whole.buckets}
+    assert meter.requests()["memory.GetBucketFacts"] == 2  # described once, not once per range
+
+
+def test_split_keys_put_every_key_in_exactly_one_range() -> None:
+    ref = BucketRef("aws", "1", "b")
+    units = split_keys(ref, ("m", "c", "m"))
+    assert [(u.keys.start_after, u.keys.last) for u in units] == [
+        ("", "c"),
+        ("c", "m"),
+        ("m", None),
+    ]
+    for key in ("a", "c", "c0", "lz", "m", "m/", "z", "\uffff"):
+        assert sum(unit.keys.holds(key) for unit in units) == 1, key

@@ -85,6 +85,18 @@ def test_prefix_listing(aws: Any) -> None:
     assert [obj.key for obj in aws_provider.objects(bucket, "public/")] == ["public/a", "public/b"]
 
 
+def test_listing_starts_after_a_key(aws: Any) -> None:
+    aws.create_bucket(Bucket="ranged")
+    for index in range(6):
+        aws.put_object(Bucket="ranged", Key=f"u/{index}.jpg", Body=b"1")
+    meter = Meter()
+    aws_provider = provider(meter, page_size=2)
+    bucket = describe(aws_provider, "ranged")
+    keys = [obj.key for obj in aws_provider.objects(bucket, "u/", start_after="u/3.jpg")]
+    assert keys == ["u/4.jpg", "u/5.jpg"]
+    assert meter.requests()["s3.ListObjectsV2"] == 1  # the server skipped the earlier keys
+
+
 def test_bucket_refs_all_and_named(aws: Any) -> None:
     aws.create_bucket(Bucket="east")
     aws.create_bucket(

@@ -184,6 +184,14 @@ def test_listing_pages_lazily_with_page_size(paged: str) -> None:
 
 
 @pytest.mark.integration
+def test_listing_starts_after_a_key(paged: str) -> None:
+    provider = open_gcs((), paged, ("paged",), Meter(), page_size=2)
+    bucket = provider.describe(BucketRef("gcs", "", "paged"))
+    keys = [obj.key for obj in provider.objects(bucket, "", start_after="scan-2.txt")]
+    assert keys == ["scan-3.txt", "scan-4.txt"]
+
+
+@pytest.mark.integration
 def test_range_read_is_bounded(paged: str) -> None:
     meter = Meter()
     provider = open_gcs((), paged, ("paged",), meter)

@@ -241,11 +241,17 @@ class AwsProvider:
         errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable)
         return Bucket(ref, facts, errors)
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
         """Page through the bucket's objects lazily (ListObjectsV2, `page_size` keys a page)."""
         paginator = self._client("s3", bucket.ref.region).get_paginator("list_objects_v2")
+        after = {"StartAfter": start_after} if start_after else {}
         pages = paginator.paginate(
-            Bucket=bucket.name, Prefix=prefix, PaginationConfig={"PageSize": self._page_size}
+            Bucket=bucket.name,
+            Prefix=prefix,
+            PaginationConfig={"PageSize": self._page_size},
+            **after,
         )
         for page in pages:
             for entry in page.get("Contents", ()):

@@ -113,12 +113,19 @@ class AzureProvider:
         errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
         return Bucket(ref, facts, errors)
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
-        """Page through the container's blobs lazily, `page_size` per request."""
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
+        """Page through the container's blobs lazily, `page_size` per request.
+
+        Blob listing cannot start at a key, so a key range skips what comes before it here.
+        """
         client = self._service.get_container_client(bucket.name)
         blobs = client.list_blobs(name_starts_with=prefix or None, results_per_page=self._page_size)
         for page in blobs.by_page():
             for blob in page:
+                if start_after and str(blob.name) <= start_after:
+                    continue
                 settings = blob.content_settings
                 yield StoredObject(
                     key=str(blob.name),
@@ -195,9 +202,11 @@ class AzureAccounts:
         """Describe a container with its own account's provider."""
         return self._by_account[ref.account].describe(ref)
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
         """The container's blobs, lazily."""
-        return self._by_account[bucket.ref.account].objects(bucket, prefix)
+        return self._by_account[bucket.ref.account].objects(bucket, prefix, start_after)
 
     def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
         """Blobs have no access settings of their own: `obj` unchanged."""

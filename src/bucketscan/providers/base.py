@@ -25,8 +25,10 @@ class Provider(Protocol):
         """Gather every access fact of one bucket; failures become `unreadable` entries."""
         ...
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
-        """Lazily page through the bucket's objects."""
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
+        """Lazily page through the bucket's objects in key order, from after `start_after`."""
         ...
 
     def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:

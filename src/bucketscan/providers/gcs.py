@@ -134,13 +134,21 @@ class GcsProvider:
         errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
         return Bucket(ref, facts, errors)
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
         """Page through the bucket's objects lazily, `page_size` per request."""
         blobs = self._client.list_blobs(
-            bucket.name, prefix=prefix or None, page_size=self._page_size, **self._limits
+            bucket.name,
+            prefix=prefix or None,
+            start_offset=start_after or None,  # inclusive: the key itself is skipped below
+            page_size=self._page_size,
+            **self._limits,
         )
         for page in blobs.pages:
             for blob in page:
+                if start_after and blob.name <= start_after:
+                    continue
                 yield StoredObject(
                     key=blob.name,
                     size=int(blob.size or 0),

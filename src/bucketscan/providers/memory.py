@@ -53,14 +53,16 @@ class MemoryProvider:
         self._meter.request("memory.GetBucketFacts")
         return Bucket(ref, bucket.facts, bucket.errors)
 
-    def objects(self, bucket: Bucket, prefix: str = "") -> Iterator[StoredObject]:
-        """Generate the bucket's objects page by page."""
+    def objects(
+        self, bucket: Bucket, prefix: str = "", start_after: str = ""
+    ) -> Iterator[StoredObject]:
+        """Generate the bucket's objects page by page (keys must be generated in sorted order)."""
         spec = self._buckets[bucket.name]
         for start in range(0, spec.count, self._page_size):
             self._meter.request("memory.ListObjects")
             for index in range(start, min(start + self._page_size, spec.count)):
                 key = spec.key(index)
-                if key.startswith(prefix):
+                if key.startswith(prefix) and key > start_after:
                     yield StoredObject(key=key, size=max(1, len(spec.body(index))), etag=str(index))
 
     def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:

@@ -36,12 +36,45 @@ def widest(*exposures: Exposure) -> Exposure:
 
 @dataclass(frozen=True)
 class BucketRef:
-    """A bucket or container to scan: a plain, serialisable work unit."""
+    """A bucket or container to scan: plain and serialisable."""
 
     provider: str
     account: str
     name: str
     region: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyRange:
+    """Keys after `start_after` up to and including `last` (None: to the end), in listing order."""
+
+    start_after: str = ""
+    last: str | None = None
+
+    def passed(self, key: str) -> bool:
+        """Whether a listing (sorted by key) has gone beyond this range."""
+        return self.last is not None and key > self.last
+
+    def holds(self, key: str) -> bool:
+        """Whether a key lies inside the range."""
+        return key > self.start_after and not self.passed(key)
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    """A plain, serialisable unit of work: one bucket, or one key range of it."""
+
+    ref: BucketRef
+    keys: KeyRange = KeyRange()
+
+
+def split_keys(ref: BucketRef, boundaries: tuple[str, ...]) -> tuple[WorkUnit, ...]:
+    """A bucket cut at sorted boundaries: (.., b1], (b1, b2], … (bn, ..); one unit if none."""
+    edges = sorted(set(boundaries))
+    starts, lasts = ["", *edges], [*edges, None]
+    return tuple(
+        WorkUnit(ref, KeyRange(start, last)) for start, last in zip(starts, lasts, strict=True)
+    )
 
 
 @dataclass(frozen=True)

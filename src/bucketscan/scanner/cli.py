@@ -57,6 +57,9 @@ def scan_options(command: F) -> F:
         click.option("--io-threads", type=click.IntRange(1), default=8, show_default=True,
                      help="Threads for API calls and downloads."),
         click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages."),
+        click.option("--key-split", "key_splits", multiple=True, metavar="KEY",
+                     help="Cut each bucket at this key into ranges listed in parallel "
+                          "(repeatable; limits then apply per range)."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="An earlier JSON report: record new and resolved findings."),
         click.option("--fail-on", type=click.Choice(["finding", "new", "exposure", "never"]),
@@ -83,6 +86,7 @@ def options_from(kwargs: dict[str, Any]) -> ScanOptions:
         workers=kwargs["workers"],
         io_threads=kwargs["io_threads"],
         ocr=not kwargs["no_ocr"],
+        key_splits=tuple(kwargs["key_splits"]),
     )
 
 

@@ -17,11 +17,15 @@ from bucketscan.records.common import (
     BucketAccess,
     BucketRef,
     Exposure,
+    KeyRange,
     ObjectAccess,
     StoredObject,
+    WorkUnit,
+    split_keys,
     widest,
 )
 from bucketscan.scanner.analyzer import Analysis, Analyzer
+from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
 from bucketscan.scanner.findings import BucketResult, Finding, severity
 from bucketscan.scanner.options import ScanOptions
@@ -77,14 +81,28 @@ class Engine:
         self._io = ThreadPoolExecutor(options.io_threads, thread_name_prefix="bucketscan-io")
         # Backpressure: a bucket's listing waits while this many objects are being read/analysed.
         self._inflight = threading.BoundedSemaphore(options.io_threads + 2 * options.worker_count)
+        self._described: dict[BucketRef, Future[Bucket]] = {}
+        self._describe_lock = threading.Lock()
 
     def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
         """Scan every bucket; yield findings as they are found and each bucket when done."""
+        splits = self._options.key_splits
+        units = (
+            unit
+            for ref in self._counted(refs if refs is not None else self._provider.bucket_refs())
+            for unit in split_keys(ref, splits)
+        )
+        assembler = ResultAssembler(len(set(splits)) + 1)
         try:
-            yield from self._executor.run(
-                refs if refs is not None else self._counted(self._provider.bucket_refs()),
-                self._scan_bucket,
-            )
+            for event in self._executor.run(units, self._scan_unit):
+                if isinstance(event, Finding):
+                    yield event
+                    continue
+                joined = assembler.add(event)
+                if joined is not None:
+                    self._described.pop(joined.ref, None)
+                    self.stats.add(buckets_done=1)
+                    yield joined
         finally:
             self._io.shutdown(wait=True)
 
@@ -93,39 +111,57 @@ class Engine:
             self.stats.add(buckets_total=1)
             yield ref
 
-    def _scan_bucket(self, ref: BucketRef, emit: Callable[[Event], None]) -> None:
+    def _describe(self, ref: BucketRef) -> Bucket:
+        """The bucket's facts, gathered once however many key ranges it was cut into."""
+        if not self._options.key_splits:
+            return self._provider.describe(ref)
+        with self._describe_lock:
+            future = self._described.get(ref)
+            owner = future is None
+            if future is None:
+                future = self._described[ref] = Future()
+        if owner:
+            try:
+                future.set_result(self._provider.describe(ref))
+            except Exception as error:  # noqa: BLE001 - handed to every range of this bucket
+                future.set_exception(error)
+        return future.result()
+
+    def _scan_unit(self, unit: WorkUnit, emit: Callable[[Event], None]) -> None:
         """One work unit: describe, evaluate, stream the objects, wait for their analysis."""
         started = time.perf_counter()
         try:
-            bucket = self._provider.describe(ref)
+            bucket = self._describe(unit.ref)
             access = self._evaluator.bucket(bucket)
         except Exception as error:  # noqa: BLE001 - a broken bucket is unknown, the scan goes on
-            emit(unknown_bucket(ref, f"could not describe bucket: {type(error).__name__}: {error}"))
-            self.stats.add(buckets_done=1)
+            reason = f"could not describe bucket: {type(error).__name__}: {error}"
+            emit(unknown_bucket(unit.ref, reason))
             return
         self.stats.add_time("describe", time.perf_counter() - started)
         tally = _Tally(errors=list(bucket.errors))
         done = threading.Condition()
-        truncated = self._walk(bucket, tally, done, emit)
+        truncated = self._walk(bucket, unit.keys, tally, done, emit)
         with done:
             done.wait_for(lambda: tally.pending == 0)
         emit(self._result(bucket, access, tally, truncated))
-        self.stats.add(buckets_done=1)
 
     def _walk(
         self,
         bucket: Bucket,
+        keys: KeyRange,
         tally: _Tally,
         done: threading.Condition,
         emit: Callable[[Event], None],
     ) -> bool:
-        """List the bucket's objects; returns True when the listing stopped early."""
+        """List the unit's objects; returns True when the listing stopped early."""
         limit = self._options.max_objects_per_bucket
         needs_facts = self._evaluator.needs_object_facts(bucket)
         prefixes = self._options.include_prefixes or ("",)
         try:
             for prefix in prefixes:
-                for obj in self._timed_listing(bucket, prefix):
+                for obj in self._timed_listing(bucket, prefix, keys.start_after):
+                    if keys.passed(obj.key):
+                        break  # listings come in key order: the rest belongs to other ranges
                     if limit is not None and tally.listed >= limit:
                         tally.error(f"stopped after {limit} objects (--max-objects-per-bucket)")
                         return True
@@ -143,8 +179,10 @@ class Engine:
             return True
         return False
 
-    def _timed_listing(self, bucket: Bucket, prefix: str) -> Iterator[StoredObject]:
-        objects = self._provider.objects(bucket, prefix)
+    def _timed_listing(
+        self, bucket: Bucket, prefix: str, start_after: str
+    ) -> Iterator[StoredObject]:
+        objects = self._provider.objects(bucket, prefix, start_after)
         while True:
             started = time.perf_counter()
             obj = next(objects, None)

@@ -1,4 +1,4 @@
-"""Runs work units (plain BucketRef records) and streams their events back to the caller."""
+"""Runs work units (plain WorkUnit records) and streams their events back to the caller."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
-from bucketscan.records.common import BucketRef
+from bucketscan.records.common import WorkUnit
 
 E = TypeVar("E")
-Job = Callable[[BucketRef, Callable[[E], None]], None]
+Job = Callable[[WorkUnit, Callable[[E], None]], None]
 
 
 class WorkExecutor(Protocol):
     """Runs a job on every unit; a distributed executor implements the same method."""
 
-    def run(self, units: Iterable[BucketRef], job: Job[E]) -> Iterator[E]:
+    def run(self, units: Iterable[WorkUnit], job: Job[E]) -> Iterator[E]:
         """Yield the events the jobs emit, in the caller's thread, until every unit is done."""
         ...
 
@@ -32,12 +32,12 @@ class LocalExecutor:
     def __init__(self, threads: int) -> None:
         self._threads = threads
 
-    def run(self, units: Iterable[BucketRef], job: Job[E]) -> Iterator[E]:
+    def run(self, units: Iterable[WorkUnit], job: Job[E]) -> Iterator[E]:
         """Run units with bounded concurrency, yielding events as they arrive."""
         events: queue.Queue[E | _Done | BaseException] = queue.Queue()
         slots = threading.BoundedSemaphore(self._threads * 2)
 
-        def work(unit: BucketRef) -> None:
+        def work(unit: WorkUnit) -> None:
             try:
                 job(unit, events.put)
             except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread

@@ -27,6 +27,7 @@ class ScanOptions:
     workers: int = 0
     io_threads: int = 8
     ocr: bool = True
+    key_splits: tuple[str, ...] = ()  # cut every bucket into key ranges listed in parallel
 
     @property
     def worker_count(self) -> int:

@@ -1,0 +1,54 @@
+"""Bucket results of key-range work units joined back into one result per bucket."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from bucketscan.records.common import BucketAccess, BucketRef, widest
+from bucketscan.scanner.findings import BucketResult
+
+MAX_JOINED_ERRORS = 40
+
+
+def join_results(parts: Iterable[BucketResult]) -> BucketResult:
+    """One bucket's result from the results of its key ranges (widest verdicts, summed counts)."""
+    parts = tuple(parts)
+    first = parts[0]
+    access = BucketAccess(
+        read=widest(*(part.access.read for part in parts)),
+        list=widest(*(part.access.list for part in parts)),
+        write=widest(*(part.access.write for part in parts)),
+        reasons=tuple(dict.fromkeys(reason for part in parts for reason in part.access.reasons)),
+    )
+    errors = tuple(dict.fromkeys(error for part in parts for error in part.errors))
+    return BucketResult(
+        ref=first.ref,
+        access=access,
+        objects_listed=sum(part.objects_listed for part in parts),
+        objects_readable=dict(sum((Counter(part.objects_readable) for part in parts), Counter())),
+        objects_inspected=sum(part.objects_inspected for part in parts),
+        objects_skipped=dict(sum((Counter(part.objects_skipped) for part in parts), Counter())),
+        findings=sum(part.findings for part in parts),
+        errors=errors[:MAX_JOINED_ERRORS],
+        truncated=any(part.truncated for part in parts),
+    )
+
+
+class ResultAssembler:
+    """Holds the results of a bucket's key ranges until the last one arrives."""
+
+    def __init__(self, units_per_bucket: int) -> None:
+        self._expected = units_per_bucket
+        self._parts: dict[BucketRef, list[BucketResult]] = {}
+
+    def add(self, part: BucketResult) -> BucketResult | None:
+        """The bucket's joined result once every range has reported, else None."""
+        if self._expected == 1:
+            return part
+        parts = self._parts.setdefault(part.ref, [])
+        parts.append(part)
+        if len(parts) < self._expected:
+            return None
+        del self._parts[part.ref]
+        return join_results(parts)
