@@ -102,7 +102,7 @@ def metadata_benchmark(objects: int) -> None:
                 seconds, outcome = scan_seconds(endpoint, bucket, options)
                 assert outcome.summary.objects_listed == objects
                 print(f"  same bucket cut into {len(splits) + 1} key ranges listed in parallel: "
-                      f"{seconds:.2f}s, ratio {seconds / floor:.3f} to the one-loop floor")  # fmt: skip
+                      f"{seconds:.2f}s, ratio {seconds / floor:.3f} to the floor")  # fmt: skip
 
 
 def content_benchmark(total: int, seed_value: int) -> None:
