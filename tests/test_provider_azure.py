@@ -181,6 +181,8 @@ def test_objects_are_paged_lazily(emulator: Azurite) -> None:
     assert meter.requests()["azure.ListBlobs"] == 3
     prefixed = [obj.key for obj in provider.objects(bucket, prefix="file-6")]
     assert prefixed == ["file-6.txt"]
+    ranged = [obj.key for obj in provider.objects(bucket, start_after="file-4.txt")]
+    assert ranged == ["file-5.txt", "file-6.txt"]
 
 
 def test_reads_are_bounded_and_counted(emulator: Azurite) -> None:
