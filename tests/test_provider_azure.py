@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from bucketscan.providers.azure import (
 from bucketscan.providers.azure_metering import request_kind
 from bucketscan.providers.azure_mgmt import list_storage_accounts, management_client
 from bucketscan.providers.base import ProviderError
+from bucketscan.providers.breaker import Breaker
 from bucketscan.records.azure import ACCOUNT_FACT, LEVEL_FACT, WEBSITE_FACT, AzureContainerFacts
 from bucketscan.records.common import Bucket, BucketRef, Exposure, StoredObject
 
@@ -457,3 +459,19 @@ def test_a_dead_endpoint_costs_seconds_per_call_not_minutes() -> None:
     policy = service._config.retry_policy
     waits = [policy.get_backoff_time({"count": n}) for n in range(1, policy.total_retries + 1)]
     assert sum(waits) <= 20  # the SDK's default waits about 80 s
+
+
+def test_a_dead_endpoint_opens_the_breaker_for_the_remaining_calls() -> None:
+    dead = Azurite(free_port(), ACCOUNTS).connection_string(HR)
+    service = BlobServiceClient.from_connection_string(dead, retry_total=0)
+    breaker = Breaker(threshold=1)
+    provider = AzureProvider(service, account=HR, breaker=breaker, allow_blob_public_access=True)
+    first = provider.describe(BucketRef("azure", HR, "uploads"))
+    started = time.monotonic()
+    second = provider.describe(BucketRef("azure", HR, "exports"))
+    assert time.monotonic() - started < 1
+    assert isinstance(first.facts, AzureContainerFacts)
+    assert isinstance(second.facts, AzureContainerFacts)
+    assert "call not sent" not in first.errors[0]
+    assert any("call not sent" in error for error in second.errors)
+    assert evaluate_bucket(second).read is Exposure.UNKNOWN

@@ -346,3 +346,7 @@ def test_an_endpoint_dying_mid_scan_costs_seconds_not_minutes() -> None:
     assert isinstance(bucket.facts, GcsBucketFacts)
     assert {"bucket_metadata", "iam_policy"} <= {item.fact for item in bucket.facts.unreadable}
     assert evaluate_bucket(bucket).read is UNK
+    again = provider.describe(BucketRef("gcs", "test", "gone-too"))
+    assert isinstance(again.facts, GcsBucketFacts)
+    reasons = [item.reason for item in again.facts.unreadable if item.fact != "uniform_access"]
+    assert any("call not sent" in reason for reason in reasons)  # the breaker is open

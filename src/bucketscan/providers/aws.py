@@ -15,7 +15,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ProfileNotFound,
+)
 
 from bucketscan.metering import Meter
 from bucketscan.providers.aws_facts import (
@@ -27,12 +33,45 @@ from bucketscan.providers.aws_facts import (
     region_of,
 )
 from bucketscan.providers.base import ProviderError
+from bucketscan.providers.breaker import Breaker
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3ObjectFacts
 from bucketscan.records.unreadable import Unreadable
 
 DEFAULT_REGION = "us-east-1"
 _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
+
+
+class _Unreachable:
+    """The stand-in HTTP response of a call the open breaker did not send."""
+
+    status_code = 503
+
+
+_CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError)
+
+
+def _guard_calls(client: Any, breaker: Breaker) -> None:
+    """Route a client's calls through the breaker: refused at once while it is open."""
+
+    def before_call(**_: Any) -> tuple[_Unreachable, dict[str, Any]] | None:
+        if breaker.allow():
+            return None
+        message = f"endpoint unreachable, call not sent (last error: {breaker.last_error})"
+        return _Unreachable(), {"Error": {"Code": "EndpointUnreachable", "Message": message}}
+
+    def after_call(http_response: Any, **_: Any) -> None:
+        if not isinstance(http_response, _Unreachable):
+            breaker.succeeded()
+
+    def after_call_error(exception: Exception, **_: Any) -> None:
+        if isinstance(exception, _CONNECTION_ERRORS):
+            breaker.failed(f"{type(exception).__name__}: {exception}")
+
+    # Registered first, so that a refused call is not counted as a request below.
+    client.meta.events.register("before-call", before_call)
+    client.meta.events.register("after-call", after_call)
+    client.meta.events.register("after-call-error", after_call_error)
 
 
 def _count_calls(client: Any, service: str, meter: Meter) -> Any:
@@ -85,6 +124,7 @@ class AwsProvider:
         meter: Meter | None = None,
         page_size: int = 1000,
         config: Config | None = None,
+        breaker: Breaker | None = None,
     ) -> None:
         self._session = session
         self._endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
@@ -97,6 +137,7 @@ class AwsProvider:
         self._clients: dict[tuple[str, str], Any] = {}
         self._account: str | None = None
         self._account_block: tuple[BlockPublicAccess | None, Unreadable | None] | None = None
+        self._breaker = breaker or Breaker()
 
     def _client(self, service: str, region: str | None = None) -> Any:
         """One cached client per service and region (one per service with a custom endpoint)."""
@@ -104,7 +145,9 @@ class AwsProvider:
         with self._lock:
             client = self._clients.get((service, region))
             if client is None:
-                client = _count_calls(self._new_client(service, region), service, self._meter)
+                client = self._new_client(service, region)
+                _guard_calls(client, self._breaker)
+                _count_calls(client, service, self._meter)
                 if service == "s3control" and self._endpoint_url:
                     hook = strip_account_host(self._endpoint_url)
                     client.meta.events.register("before-sign", hook)

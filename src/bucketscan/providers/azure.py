@@ -20,6 +20,7 @@ from bucketscan.metering import Meter
 from bucketscan.providers.azure_metering import response_hook
 from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_accounts, management_client
 from bucketscan.providers.base import ProviderError
+from bucketscan.providers.breaker import Breaker
 from bucketscan.records.azure import (
     ACCOUNT_FACT,
     LEVEL_FACT,
@@ -61,8 +62,10 @@ class AzureProvider:
         meter: Meter | None = None,
         page_size: int = 5000,
         web_endpoint: str | None = None,
+        breaker: Breaker | None = None,
     ) -> None:
         self._service = service
+        self._breaker = breaker or Breaker()
         self.account = account
         self._container_names = container_names
         self._allow = allow_blob_public_access
@@ -95,7 +98,11 @@ class AzureProvider:
         """Gather the container level, the account gate and (for $web) the static website."""
         unreadable: list[Unreadable] = []
         client = self._service.get_container_client(ref.name)
-        properties = attempt(unreadable, LEVEL_FACT, client.get_container_properties)
+        properties = attempt(
+            unreadable,
+            LEVEL_FACT,
+            lambda: self._breaker.guard(client.get_container_properties, unreachable),
+        )
         # The service reports no level header for a private container; the SDK gives None.
         level = None if properties is None else str(properties.public_access or "off")
         if self._allow is None:
@@ -122,7 +129,7 @@ class AzureProvider:
         """
         client = self._service.get_container_client(bucket.name)
         blobs = client.list_blobs(name_starts_with=prefix or None, results_per_page=self._page_size)
-        for page in blobs.by_page():
+        for page in self._breaker.guard_each(blobs.by_page(), unreachable):
             for blob in page:
                 if start_after and str(blob.name) <= start_after:
                     continue
@@ -145,7 +152,10 @@ class AzureProvider:
             return b""
         client = self._service.get_container_client(bucket.name)
         try:
-            data: bytes = client.download_blob(obj.key, offset=0, length=limit).readall()
+            data: bytes = self._breaker.guard(
+                lambda: client.download_blob(obj.key, offset=0, length=limit).readall(),
+                unreachable,
+            )
         except HttpResponseError as error:
             if getattr(error, "error_code", None) == "InvalidRange":  # an empty blob has no range
                 return b""
@@ -171,7 +181,11 @@ class AzureProvider:
         with self._website_lock:
             if self._website is None:
                 scratch: list[Unreadable] = []
-                properties = attempt(scratch, WEBSITE_FACT, self._service.get_service_properties)
+                properties = attempt(
+                    scratch,
+                    WEBSITE_FACT,
+                    lambda: self._breaker.guard(self._service.get_service_properties, unreachable),
+                )
                 if properties is None:
                     self._website = scratch[0]
                 else:
@@ -219,6 +233,11 @@ class AzureAccounts:
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The blob's anonymous URL."""
         return self._by_account[bucket.ref.account].url(bucket, obj)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether an error means the service could not be reached (after the SDK's retries)."""
+    return isinstance(error, ServiceRequestError)
 
 
 def attempt(unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import google.auth
-from google.api_core.exceptions import GoogleAPIError
+import requests
+from google.api_core.exceptions import GoogleAPIError, RetryError
 from google.auth.credentials import AnonymousCredentials
 from google.auth.exceptions import GoogleAuthError, TransportError
 from google.auth.transport.requests import AuthorizedSession
@@ -18,6 +19,7 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 
 from bucketscan.metering import Meter
 from bucketscan.providers.base import ProviderError
+from bucketscan.providers.breaker import Breaker
 from bucketscan.providers.gcs_metering import install_meter
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
@@ -55,8 +57,10 @@ class GcsProvider:
         page_size: int = 1000,
         org_policy_reader: OrgPolicyReader | None = None,
         retry_deadline: float = RETRY_DEADLINE,
+        breaker: Breaker | None = None,
     ) -> None:
         self._client = client
+        self._breaker = breaker or Breaker()
         self._limits: dict[str, Any] = {
             "timeout": CALL_TIMEOUT,
             "retry": DEFAULT_RETRY.with_timeout(retry_deadline),
@@ -94,7 +98,7 @@ class GcsProvider:
         unreadable: list[Unreadable] = []
         handle = self._client.bucket(ref.name)
         limits = self._limits
-        metadata = _attempt(
+        metadata = self._try(
             unreadable, "bucket_metadata", lambda: self._client.get_bucket(ref.name, **limits)
         )
         uniform, prevention, website = None, None, False
@@ -107,15 +111,15 @@ class GcsProvider:
             prevention = metadata.iam_configuration.public_access_prevention
             # The client has no getter for the website configuration.
             website = bool(metadata._properties.get("website"))
-        policy = _attempt(
+        policy = self._try(
             unreadable,
             "iam_policy",
             lambda: handle.get_iam_policy(requested_policy_version=3, **limits),
         )
         bucket_acl = default_acl = None
         if uniform is not True:
-            bucket_acl = _attempt(unreadable, "bucket_acl", lambda: _acl(handle.acl, limits))
-            default_acl = _attempt(
+            bucket_acl = self._try(unreadable, "bucket_acl", lambda: _acl(handle.acl, limits))
+            default_acl = self._try(
                 unreadable, "default_object_acl", lambda: _acl(handle.default_object_acl, limits)
             )
         org = None
@@ -145,7 +149,7 @@ class GcsProvider:
             page_size=self._page_size,
             **self._limits,
         )
-        for page in blobs.pages:
+        for page in self._breaker.guard_each(iter(blobs.pages), unreachable):
             for blob in page:
                 if start_after and blob.name <= start_after:
                     continue
@@ -161,7 +165,7 @@ class GcsProvider:
         """Return `obj` with its ACL read (or the reason it could not be)."""
         unreadable: list[Unreadable] = []
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        acl = _attempt(unreadable, "object_acl", lambda: _acl(blob.acl, self._limits))
+        acl = self._try(unreadable, "object_acl", lambda: _acl(blob.acl, self._limits))
         return dataclasses.replace(obj, facts=GcsObjectFacts(acl, tuple(unreadable)))
 
     def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
@@ -169,9 +173,16 @@ class GcsProvider:
         if limit <= 0:
             return b""
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        data: bytes = blob.download_as_bytes(start=0, end=limit - 1, checksum=None, **self._limits)
+        data: bytes = self._breaker.guard(
+            lambda: blob.download_as_bytes(start=0, end=limit - 1, checksum=None, **self._limits),
+            unreachable,
+        )
         self._meter.read_bytes(len(data))
         return data[:limit]
+
+    def _try(self, unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:
+        """One call through the breaker; a failure becomes an Unreadable entry."""
+        return _attempt(unreadable, fact, lambda: self._breaker.guard(call, unreachable))
 
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The object's public URL."""
@@ -191,7 +202,7 @@ class GcsProvider:
         if key not in self._org_cache:
             reader = self._org_policy_reader
             scratch: list[Unreadable] = []
-            value = _attempt(scratch, fact, lambda: reader(key))
+            value = self._try(scratch, fact, lambda: reader(key))
             self._org_cache[key] = scratch[0] if scratch else value
         cached = self._org_cache[key]
         if isinstance(cached, Unreadable):
@@ -200,6 +211,13 @@ class GcsProvider:
         if cached is None:
             unreadable.append(Unreadable(fact, "enforcement depends on conditions (tags)"))
         return cached
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether an error means the endpoint could not be reached (after the SDK's retries)."""
+    if isinstance(error, RetryError) and error.cause is not None:
+        error = error.cause
+    return isinstance(error, (requests.ConnectionError, requests.Timeout))
 
 
 def _attempt(unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:
