@@ -15,6 +15,7 @@ from bucketscan.metering import Meter
 from bucketscan.policies.access.gcs import evaluate_bucket, evaluate_object
 from bucketscan.providers.base import ProviderError
 from bucketscan.providers.gcs import GcsProvider, open_gcs
+from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import request_kind
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader, enforced
 from bucketscan.records.common import BucketRef, Exposure, StoredObject
@@ -350,3 +351,33 @@ def test_an_endpoint_dying_mid_scan_costs_seconds_not_minutes() -> None:
     assert isinstance(again.facts, GcsBucketFacts)
     reasons = [item.reason for item in again.facts.unreadable if item.fact != "uniform_access"]
     assert any("call not sent" in reason for reason in reasons)  # the breaker is open
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("role_answer", "expected"),
+    [
+        ((200, {"includedPermissions": ["storage.objects.get"]}), PUB),
+        ((200, {"includedPermissions": ["storage.buckets.get"]}), PRIV),
+        ((403, {"error": {"code": 403, "message": "no"}}), UNK),
+    ],
+)
+def test_custom_role_permissions_are_read_through_the_iam_api(
+    role_answer: tuple[int, dict[str, Any]], expected: Exposure
+) -> None:
+    role = "projects/p/roles/uploadReader"
+    routes = Routes()
+    routes.answer("GET", "/storage/v1/b/hr", 200, bucket_resource(prevention="inherited"))
+    bindings = [{"role": role, "members": ["allUsers"]}]
+    routes.answer("GET", "/storage/v1/b/hr/iam", 200, {"version": 3, "bindings": bindings})
+    routes.answer("GET", f"/v1/{role}", *role_answer)
+    with json_api_fake(routes) as url, requests.Session() as session:
+        provider = GcsProvider(
+            client_for(url),
+            org_policy_reader=lambda project: False,
+            role_reader=CustomRoleReader(session, base_url=url),
+        )
+        bucket = provider.describe(BucketRef("gcs", "p", "hr"))
+        provider.describe(BucketRef("gcs", "p", "hr"))
+    assert routes.seen.count(("GET", f"/v1/{role}")) == 1  # read once per role
+    assert evaluate_bucket(bucket).read is expected

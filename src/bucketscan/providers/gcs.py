@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 from bucketscan.metering import Meter
 from bucketscan.providers.base import ProviderError
 from bucketscan.providers.breaker import Breaker
+from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
@@ -40,6 +42,9 @@ PROBE_TIMEOUT = (5.0, 15.0)
 _T = TypeVar("_T")
 
 OrgPolicyReader = Callable[[str], bool | None]
+RoleReader = Callable[[str], tuple[str, ...]]
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+CUSTOM_ROLE_PREFIXES = ("projects/", "organizations/")
 
 
 class GcsProvider:
@@ -58,6 +63,7 @@ class GcsProvider:
         org_policy_reader: OrgPolicyReader | None = None,
         retry_deadline: float = RETRY_DEADLINE,
         breaker: Breaker | None = None,
+        role_reader: RoleReader | None = None,
     ) -> None:
         self._client = client
         self._breaker = breaker or Breaker()
@@ -71,6 +77,9 @@ class GcsProvider:
         self._page_size = page_size
         self._org_policy_reader = org_policy_reader
         self._org_cache: dict[str, bool | Unreadable | None] = {}
+        self._role_reader = role_reader
+        self._role_cache: dict[str, tuple[str, ...] | Unreadable] = {}
+        self._role_lock = threading.Lock()
         install_meter(client._http, self._meter)
 
     def bucket_refs(self) -> Iterator[BucketRef]:
@@ -125,8 +134,10 @@ class GcsProvider:
         org = None
         if prevention != "enforced":
             org = self._org_prevention(metadata, unreadable)
+        bindings = None if policy is None else _bindings(policy.bindings)
         facts = GcsBucketFacts(
-            iam_bindings=None if policy is None else _bindings(policy.bindings),
+            iam_bindings=bindings,
+            custom_role_permissions=self._custom_roles(bindings or (), unreadable),
             uniform_access=uniform,
             public_access_prevention=prevention,
             org_enforces_prevention=org,
@@ -187,6 +198,41 @@ class GcsProvider:
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The object's public URL."""
         return f"{PUBLIC_HOST}/{quote(bucket.name)}/{quote(obj.key, safe='/')}"
+
+    def _custom_roles(
+        self, bindings: Iterable[IamBinding], unreadable: list[Unreadable]
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Permissions of the custom roles bound to public members, read once per role."""
+        roles = sorted(
+            {
+                binding.role
+                for binding in bindings
+                if binding.role.startswith(CUSTOM_ROLE_PREFIXES)
+                and any(member in PUBLIC_MEMBERS for member in binding.members)
+            }
+        )
+        known = []
+        for role in roles:
+            with self._role_lock:
+                cached = self._role_cache.get(role)
+            if cached is None:
+                cached = self._read_role(role)
+                with self._role_lock:
+                    self._role_cache[role] = cached
+            if isinstance(cached, Unreadable):
+                unreadable.append(cached)
+            else:
+                known.append((role, cached))
+        return tuple(known)
+
+    def _read_role(self, role: str) -> tuple[str, ...] | Unreadable:
+        fact = f"custom_role {role}"
+        if self._role_reader is None:
+            return Unreadable(fact, "no IAM API at this endpoint")
+        reader = self._role_reader
+        scratch: list[Unreadable] = []
+        permissions = self._try(scratch, fact, lambda: reader(role))
+        return scratch[0] if scratch or permissions is None else permissions
 
     def _org_prevention(self, metadata: Any, unreadable: list[Unreadable]) -> bool | None:
         """The organisation's prevention constraint for the bucket's project, cached per project."""
@@ -297,6 +343,7 @@ def open_gcs(
         meter=meter,
         page_size=page_size,
         org_policy_reader=EffectivePolicyReader(session),
+        role_reader=CustomRoleReader(session),
     )
     _probe(client, PUBLIC_HOST, bucket_names)
     return provider
