@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 import urllib.error
 import urllib.request
@@ -34,10 +35,12 @@ from bucketscan.providers.azure import (
 )
 from bucketscan.providers.azure_metering import request_kind
 from bucketscan.providers.azure_mgmt import list_storage_accounts, management_client
-from bucketscan.providers.base import ProviderError
+from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
 from bucketscan.records.azure import ACCOUNT_FACT, LEVEL_FACT, WEBSITE_FACT, AzureContainerFacts
 from bucketscan.records.common import Bucket, BucketRef, Exposure, StoredObject
+from bucketscan.scanner.options import ScanOptions
+from bucketscan.scanner.runner import run_scan
 
 PUB, PRIV, UNK = Exposure.PUBLIC, Exposure.PRIVATE, Exposure.UNKNOWN
 HR, ARCHIVE = "welcomehr", "archive"
@@ -475,3 +478,24 @@ def test_a_dead_endpoint_opens_the_breaker_for_the_remaining_calls() -> None:
     assert "call not sent" not in first.errors[0]
     assert any("call not sent" in error for error in second.errors)
     assert evaluate_bucket(second).read is Exposure.UNKNOWN
+
+
+def test_an_account_that_cannot_be_listed_is_unknown_and_the_others_are_scanned(
+    emulator: Azurite,
+) -> None:
+    meter = Meter()
+    wrong_key = base64.b64encode(b"not the key").decode()
+    locked = AzureProvider(
+        BlobServiceClient.from_connection_string(
+            emulator.connection_string(ARCHIVE, key=wrong_key), retry_total=0
+        ),
+        account=ARCHIVE,
+        allow_blob_public_access=True,
+    )
+    provider = AzureAccounts((locked, provider_for(emulator, meter)))
+    outcome = run_scan(provider, ScanOptions(content=False, io_threads=2), (), meter=meter)
+    results = {(r.ref.account, r.ref.name): r for r in outcome.buckets}
+    unlisted = results[(ARCHIVE, UNLISTED)]
+    assert unlisted.access.read is Exposure.UNKNOWN
+    assert any(f"cannot list containers of {ARCHIVE}" in reason for reason in unlisted.errors)
+    assert results[(HR, "id-scans")].access.read is PUB

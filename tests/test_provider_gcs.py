@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 import requests
+from google.api_core.exceptions import Forbidden
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 
 from bucketscan.metering import Meter
 from bucketscan.policies.access.gcs import evaluate_bucket, evaluate_object
-from bucketscan.providers.base import ProviderError
+from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.gcs import GcsProvider, open_gcs
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import request_kind
@@ -381,3 +382,24 @@ def test_custom_role_permissions_are_read_through_the_iam_api(
         provider.describe(BucketRef("gcs", "p", "hr"))
     assert routes.seen.count(("GET", f"/v1/{role}")) == 1  # read once per role
     assert evaluate_bucket(bucket).read is expected
+
+
+@pytest.mark.integration
+def test_a_project_that_cannot_be_listed_stands_as_one_unknown_entry() -> None:
+    routes = Routes()
+    routes.answer("GET", "/storage/v1/b", 200, {"items": [{"name": "hr"}]})
+    with json_api_fake(routes) as url:
+        client = client_for(url)
+        listing = client.list_buckets
+
+        def list_buckets(project: str, **kwargs: Any) -> Any:
+            if project == "locked":
+                raise Forbidden("storage.buckets.list denied")
+            return listing(project=project, **kwargs)
+
+        client.list_buckets = list_buckets  # type: ignore[method-assign]
+        provider = GcsProvider(client, projects=("open", "locked"), org_policy_reader=None)
+        refs = list(provider.bucket_refs())
+    assert [(ref.account, ref.name) for ref in refs] == [("open", "hr"), ("locked", UNLISTED)]
+    with pytest.raises(ProviderError, match="cannot list buckets of locked"):
+        provider.describe(refs[1])

@@ -19,7 +19,7 @@ from azure.storage.blob import BlobServiceClient, ExponentialRetry
 from bucketscan.metering import Meter
 from bucketscan.providers.azure_metering import response_hook
 from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_accounts, management_client
-from bucketscan.providers.base import ProviderError
+from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
 from bucketscan.records.azure import (
     ACCOUNT_FACT,
@@ -206,14 +206,21 @@ class AzureAccounts:
     def __init__(self, providers: Iterable[AzureProvider]) -> None:
         self.providers = tuple(providers)
         self._by_account = {provider.account: provider for provider in self.providers}
+        self._unlisted: dict[str, str] = {}
 
     def bucket_refs(self) -> Iterator[BucketRef]:
-        """Every account's containers, account after account."""
+        """Every account's containers, account after account; an unlistable one stands as `*`."""
         for provider in self.providers:
-            yield from provider.bucket_refs()
+            try:
+                yield from provider.bucket_refs()
+            except ProviderError as error:
+                self._unlisted[provider.account] = str(error)
+                yield BucketRef(self.name, provider.account, UNLISTED)
 
     def describe(self, ref: BucketRef) -> Bucket:
         """Describe a container with its own account's provider."""
+        if ref.name == UNLISTED:
+            raise ProviderError(self._unlisted[ref.account])
         return self._by_account[ref.account].describe(ref)
 
     def objects(

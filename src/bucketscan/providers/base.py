@@ -7,6 +7,10 @@ from typing import Protocol
 
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 
+# The bucket name standing for "every bucket of this account/project": its listing failed, so
+# the report shows the whole account as unknown, with the reason, and the scan goes on.
+UNLISTED = "*"
+
 
 class ProviderError(Exception):
     """A provider could not start (no credentials, endpoint unreachable); one-line message."""

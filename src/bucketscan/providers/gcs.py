@@ -19,7 +19,7 @@ from google.cloud import storage
 from google.cloud.storage.retry import DEFAULT_RETRY
 
 from bucketscan.metering import Meter
-from bucketscan.providers.base import ProviderError
+from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter
@@ -78,6 +78,7 @@ class GcsProvider:
         self._org_policy_reader = org_policy_reader
         self._org_cache: dict[str, bool | Unreadable | None] = {}
         self._role_reader = role_reader
+        self._unlisted: dict[str, str] = {}
         self._role_cache: dict[str, tuple[str, ...] | Unreadable] = {}
         self._role_lock = threading.Lock()
         install_meter(client._http, self._meter)
@@ -100,10 +101,16 @@ class GcsProvider:
                 for bucket in buckets:
                     yield BucketRef(self.name, project, bucket.name, bucket.location)
             except _FAILURES as error:
-                raise ProviderError(f"cannot list buckets of {project}: {_brief(error)}") from error
+                reason = f"cannot list buckets of {project}: {_brief(error)}"
+                if len(projects) == 1:
+                    raise ProviderError(reason) from error
+                self._unlisted[project] = reason
+                yield BucketRef(self.name, project, UNLISTED)
 
     def describe(self, ref: BucketRef) -> Bucket:
         """Gather IAM policy, uniform access, prevention, ACLs and org policy; failures recorded."""
+        if ref.name == UNLISTED:
+            raise ProviderError(self._unlisted[ref.account])
         unreadable: list[Unreadable] = []
         handle = self._client.bucket(ref.name)
         limits = self._limits
