@@ -11,8 +11,15 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
-from bucketscan.policies.extract.cues import card_kind, find_card, rectify
+from bucketscan.policies.extract.cues import (
+    TextLayout,
+    card_kind,
+    find_card,
+    rectify,
+    text_layout,
+)
 from bucketscan.policies.extract.faces import find_faces
+from bucketscan.policies.extract.images import dark_bands
 from bucketscan.policies.extract.mrz_band import find_band
 from bucketscan.synthetic.faces import draw_face
 
@@ -142,3 +149,78 @@ def test_page_keeps_its_portrait_way_up_when_flattened() -> None:
     assert found is not None and found.kind == "id3" and found.outlined
     flat = rectify(photo, found, 1000, landscape=False)
     assert flat.height > flat.width
+
+
+def _text_page(lines: int = 14) -> Image.Image:
+    """A white page with lines of mixed Japanese and Latin text."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 34)
+    for row in range(lines):
+        draw.text(
+            (90, 120 + row * 90), f"職務経歴書 Experience 2019 – Present {row}", font=font, fill=0
+        )
+    return page
+
+
+def _texture(seed: int) -> Image.Image:
+    """Smooth random noise like a table top or fabric, with no text."""
+    coarse = np.random.default_rng(seed).normal(0, 1, (121, 161)).astype(np.float32)
+    noise = cv2.resize(coarse, (1280, 960), interpolation=cv2.INTER_CUBIC)
+    grey = np.clip(128 + noise * 25, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.dstack([grey, grey, grey]), "RGB")
+
+
+@pytest.mark.parametrize(
+    ("image", "has_text", "axis"),
+    [
+        (_text_page(), True, "horizontal"),
+        (_text_page().rotate(90, expand=True), True, "vertical"),
+        (_text_page().rotate(270, expand=True), True, "vertical"),
+        (_text_page().rotate(180), True, "horizontal"),
+        (_texture(1), False, None),
+        (_texture(2), False, None),
+        (Image.new("RGB", (800, 600), "white"), False, None),
+    ],
+)
+def test_text_layout_finds_lines_and_their_axis(
+    image: Image.Image, has_text: bool, axis: str | None
+) -> None:
+    layout = text_layout(image)
+    assert layout.has_text is has_text
+    if axis is not None:
+        assert layout.axis == axis
+
+
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        ([], 0),  # a plain card
+        ([(0, 70)], 1),  # a title band at the top
+        ([(0, 70), (590, 638)], 2),  # and a footer band
+        ([(300, 305)], 0),  # a rule line is no band
+    ],
+)
+def test_dark_bands_on_a_card(bands: list[tuple[int, int]], expected: int) -> None:
+    card = Image.new("RGB", (1011, 638), (240, 240, 235))
+    draw = ImageDraw.Draw(card)
+    for top, bottom in bands:
+        draw.rectangle((0, top, 1011, bottom - 1), fill=(200, 30, 30))
+    found = dark_bands(card)
+    assert len(found) == expected
+    for (top, bottom), (want_top, want_bottom) in zip(found, bands, strict=False):
+        assert abs(top - want_top) <= 1 and abs(bottom - want_bottom) <= 1
+
+
+@pytest.mark.parametrize(
+    ("layout", "sparse", "has_text"),
+    [
+        (TextLayout(746, 57, 35), True, True),  # a texture whose blobs line up by chance
+        (TextLayout(295, 43, 16), False, True),  # a photographed card
+        (TextLayout(420, 380, 10), False, True),  # a page
+        (TextLayout(300, 40, 38), False, False),  # no preferred direction
+    ],
+)
+def test_sparse_alignment_marks_clutter(layout: TextLayout, sparse: bool, has_text: bool) -> None:
+    assert layout.sparse is sparse
+    assert layout.has_text is has_text

@@ -10,6 +10,12 @@ from bucketscan.records.content import Document, ImageCues, Page
 CARD = ImageCues(1011, 638, card_shape="id1", faces=1, face_side="left")
 US_FRONT = "CALIFORNIA DRIVER LICENSE\nDL Y1234567\nEXP 01/02/2030\nDOB 03/04/1990\nCLASS C\nSEX F"
 
+# The title band was lost to OCR; the field labels and the licence data remain.
+US_FIELDS = (
+    "DL A2483512\nExp 09/23/2024\nLN SMITH\nFN JOHN ALEXANDER\nDOB 03/24/1970\n"
+    "ADDR 7060 SAMPLE ST\nCLASS C\nSEX M\nISS 09/23/2019\nRESTR NONE END NONE"
+)
+
 CASES = [
     (
         "[barcode PDF417] @\n\x1e\rANSI 636014090102DL00410278ZC03190008DLDAQY1234567",
@@ -19,6 +25,9 @@ CASES = [
     ),
     (US_FRONT, "drivers_license_us", {"labels", "card_layout"}, CARD),
     (US_FRONT, None, set(), None),  # labels alone: one medium signal
+    (US_FIELDS, "drivers_license_us", {"labels", "card_data", "card_layout"}, CARD),
+    (US_FIELDS, None, set(), None),  # no card photographed: the fields alone do not alert
+    ("DL Y1234567\nEXP 01/02/2030\nDOB 03/04/1990\nISS 01/02/2025", None, set(), CARD),
     (
         "Government of India\nDOB: 01/02/1990\nMale\n2341 2341 2346\nAadhaar",
         "foreign_id",

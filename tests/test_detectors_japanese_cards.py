@@ -9,6 +9,8 @@ from bucketscan.policies.detectors.drivers_license_jp import check_digit_ok
 from bucketscan.records.content import Document, ImageCues, Page
 
 DL_LABELS = "運転免許証\n免許の条件等 眼鏡等\n優良\n二・小・原\n東京都公安委員会"
+# what Tesseract made of a licence scan: ニ for 二, the dual-calendar validity line
+DL_OCR = "交付令和5年7月11日\n2026 年 ( 令和 8 年 )07 月 11 日まで有効\nニ・小・原"
 RC_LABELS = (
     "在留カード RESIDENCE CARD\n国籍・地域 NATIONALITY/REGION\n住居地 ADDRESS\n"
     "在留資格 STATUS 技術・人文知識・国際業務\n就労制限の有無 就労制限なし\n在留期間(満了日)"
@@ -27,6 +29,8 @@ TEXT_CASES = [
     # invalid prefix code 99 and no number: labels alone are one medium signal
     (f"番号 第 999012345620 号\n{DL_LABELS}", None, set()),
     ("第 309012345620 号 運転免許証", None, set()),
+    # OCR-tolerant labels: ニ for 二, the dual-calendar validity line
+    (DL_OCR, None, set()),  # labels alone: one medium signal
     # residence card
     (f"番号 NUMBER AB12345678CD\n{RC_LABELS}", "residence_card_jp", {"card_number", "labels"}),
     ("在留カード 番号 AB12345678CD", None, set()),
@@ -36,6 +40,16 @@ TEXT_CASES = [
     (f"{HI_LABELS}\n保険者番号 123455", "health_insurance_jp", {"insurer_number"}),
     (f"{HI_LABELS}\n保険者番号 33120016", None, set()),  # Luhn fails
     ("保険者番号 33120015", None, set()),
+    # 資格確認書 as Tesseract reads it: spaced or hyphenated digits, one O/l misread, a
+    # garbled last label character, full-width digits (NFKC)
+    (f"資格確認書\n{HI_LABELS}\n保険者番号 3312 0015", "health_insurance_jp", {"insurer_number"}),
+    (f"資格確認書\n{HI_LABELS}\n保険者番号 33-12-00-15", "health_insurance_jp", {"insurer_number"}),
+    (f"資格確認書\n{HI_LABELS}\n保険者番号 33l2OO15", None, set()),  # two repairs: too many
+    (f"資格確認書\n{HI_LABELS}\n保険者番号 3312O015", "health_insurance_jp", {"insurer_number"}),
+    (f"資格確認書\n{HI_LABELS}\n保険者番弓 33120015", "health_insurance_jp", {"insurer_number"}),
+    (f"{HI_LABELS}\n保険者番号 ３３１２００１５", "health_insurance_jp", {"insurer_number"}),
+    # a blank 資格確認書 (labels, no number) stays quiet
+    ("資格確認書\n交付年月日\n記号\n番号\n枝番\n保険者番号\n保険者名称", None, set()),
 ]
 
 
@@ -53,6 +67,11 @@ def test_japanese_card_text(text: str, expected: str | None, kinds: set[str]) ->
         (DL_LABELS, "drivers_license_jp"),  # labels + card with face, number unreadable
         (RC_LABELS, "residence_card_jp"),
         ("在留カード 番号 AB12345678CD", "residence_card_jp"),
+        # a licence whose number and title OCR lost: 交付, dual-calendar validity, ニ・小・原
+        (
+            f"第 199115527589\n{DL_OCR}",
+            "drivers_license_jp",
+        ),
     ],
 )
 def test_labels_plus_card_layout(text: str, expected: str) -> None:

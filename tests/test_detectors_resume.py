@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bucketscan.policies.classify import classify_document
+from bucketscan.policies.detectors.resume import personal_facts
 from bucketscan.records.content import Document, Page
 
 RIREKISHO = """履歴書
@@ -118,3 +119,24 @@ def test_ocr_spacing_in_employment_periods_still_counts_as_dated_history() -> No
     personal = [s.reason for s in result.evidence if s.kind == "personal_data"]
     assert result.document_type == "shokumu_keirekisho"
     assert any("dated history" in reason for reason in personal)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("hanako. nakamura36@examp Le. jp", "e-mail"),
+        ("ryo.inoue@example.jp", "e-mail"),
+        ("テスト物流株式会社 (1987 年 4 月一 1991 年 3 月 )", "employer with dates"),
+    ],
+)
+def test_ocr_split_personal_data_is_recognised(line: str, kind: str) -> None:
+    assert kind in personal_facts(line, english=False)
+
+
+def test_ocr_dashes_in_periods_count_as_dated_history() -> None:
+    text = "A社 (1987 年 4 月一 1991 年 3 月 )\nB社 (1991 年 4 月 — 1996 年 3 月 )"
+    assert "dated history" in personal_facts(text, english=False)
+
+
+def test_at_sign_without_domain_is_no_email() -> None:
+    assert "e-mail" not in personal_facts("連絡先 @ 本社 受付", english=False)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import tempfile
 
+import cv2
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
-from bucketscan.policies.extract.ocr import run_tesseract
+from bucketscan.policies.extract.ocr import _from_tsv, run_tesseract
 
 pytestmark = [
     pytest.mark.ocr,
@@ -68,3 +70,77 @@ def test_ocr_disabled_is_visible_in_notes() -> None:
     document = extract(_on_table(_card(), 0), "scan.jpg", ExtractLimits(ocr=False))
     assert "個人番号" not in document.text
     assert any("OCR skipped" in note for note in document.notes)
+
+
+def _cv_page() -> Image.Image:
+    """An English CV page (A4 at 150 dpi) with body-size text."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 30)
+    lines = ["Curriculum Vitae", "Experience", "Sales manager at Example Trading 2019 - Present"]
+    lines += ["Education", "Bachelor of Economics 2011 - 2015", "Skills", "Languages"] * 2
+    for row, line in enumerate(lines):
+        draw.text((100, 120 + row * 70), line, font=font, fill="black")
+    return page
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_page_turned_sideways_is_read_upright(turn: int) -> None:
+    buffer = io.BytesIO()
+    _cv_page().rotate(turn, expand=True).save(buffer, "PNG")
+    document = extract(buffer.getvalue(), "scan.png")
+    assert "Curriculum Vitae" in document.text
+    assert "Education" in document.text
+
+
+def test_texture_without_text_skips_ocr() -> None:
+    rng = np.random.default_rng(3)
+    coarse = rng.normal(0, 1, (121, 161)).astype(np.float32)
+    grey = np.clip(128 + cv2.resize(coarse, (1280, 960)) * 25, 0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(grey).convert("RGB").save(buffer, "JPEG")
+    document = extract(buffer.getvalue(), "IMG_0002.jpg")
+    assert document.text == ""
+    assert any("no text-like line structure" in note for note in document.notes)
+
+
+def _banded_card() -> Image.Image:
+    """An ID-1 card whose title is printed white on a dark band, with dark body text."""
+    card = Image.new("RGB", (1011, 638), (245, 245, 240))
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 1011, 70), fill=(230, 120, 30))
+    title = ImageFont.truetype(FONT, 36)
+    body = ImageFont.truetype(FONT, 34)
+    draw.text((300, 16), "Government of India", font=title, fill="white")
+    for row, line in enumerate(["Sharma Priya", "DOB: 01/02/1990", "Male", "2341 2341 2346"]):
+        draw.text((320, 140 + row * 80), line, font=body, fill="black")
+    return card
+
+
+def test_light_title_on_a_dark_band_is_read() -> None:
+    document = extract(_on_table(_banded_card(), 0), "IMG_0003.jpg")
+    assert "Government of India" in document.text
+    assert "Sharma Priya" in document.text
+
+
+def _tsv(*words: tuple[str, float]) -> str:
+    header = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num"])
+    header += "\tleft\ttop\twidth\theight\tconf\ttext"
+    rows = [
+        f"5\t1\t1\t1\t1\t{i}\t0\t0\t10\t10\t{conf}\t{word}" for i, (word, conf) in enumerate(words)
+    ]
+    return "\n".join([header, *rows])
+
+
+@pytest.mark.parametrize(
+    ("words", "confidence"),
+    [
+        ((("氏名", 90.0), ("山田", 90.0)), 90.0),
+        ((("DOB", 90.0), ("x", 30.0)), 75.0),  # weighted by characters: (3·90 + 30) / 4
+        ((), 0.0),
+    ],
+)
+def test_reading_confidence_is_character_weighted(
+    words: tuple[tuple[str, float], ...], confidence: float
+) -> None:
+    assert _from_tsv(_tsv(*words))[2] == pytest.approx(confidence)

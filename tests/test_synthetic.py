@@ -21,7 +21,17 @@ from stdnum.in_ import aadhaar
 from stdnum.jp import in_ as my_number_validator
 
 from bucketscan.records.content import DOCUMENT_TYPES
-from bucketscan.synthetic import camera, cards, mrz, negatives, numbers, passports, people
+from bucketscan.synthetic import (
+    camera,
+    cards,
+    forms,
+    mrz,
+    negatives,
+    numbers,
+    passports,
+    people,
+    resumes,
+)
 from bucketscan.synthetic.__main__ import main
 from bucketscan.synthetic.corpus import SyntheticFile, generate_corpus
 from bucketscan.synthetic.faces import draw_face
@@ -329,3 +339,45 @@ def test_cards_with_photos_show_a_face_and_cards_without_do_not() -> None:
             false_alarms += faces_in(sheet) > 0
     assert with_face / 36 >= 0.9
     assert false_alarms / without <= 0.1
+
+
+# --- résumé chronology ---------------------------------------------------------------------------
+
+
+def _years(form: forms.Form) -> list[int]:
+    """Years in a résumé's dated entries: 学歴・職歴 rows, 「YYYY年」 and "(YYYY - YYYY)"."""
+    text = "\n".join(form.lines())
+    spans = re.findall(r"(?<![0-9-])((?:19|20)[0-9]{2})(?=年|\s-\s|\))", text)
+    return [int(year) for year in spans] + [int(row[0]) for row in form.table if row[0]]
+
+
+@pytest.mark.parametrize("build", ["shokumu", "rirekisho", "cv"])
+def test_resume_dates_never_follow_the_document_date(build: str) -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        person = people.japanese_person(rng)
+        if build == "shokumu":
+            form = resumes.shokumu_keirekisho(rng, person)
+        elif build == "rirekisho":
+            form = resumes.rirekisho(rng, person, jis=True, face_seed=1)
+        else:
+            form = resumes.cv_en(rng, person)
+        years = [year for year in _years(form) if year != person.birth.year]
+        assert len(years) >= 3
+        assert max(years) <= resumes.TODAY.year, form.lines()
+        assert min(years) > person.birth.year, form.lines()
+
+
+def test_current_job_is_the_latest_one() -> None:
+    rng = random.Random(3)
+    for _ in range(50):
+        text = "\n".join(resumes.shokumu_keirekisho(rng, people.japanese_person(rng)).lines())
+        current = re.search(r"(\d{4})年4月～現在", text)
+        ended = re.search(r"(\d{4})年4月～(\d{4})年3月", text)
+        assert current and ended, text
+        assert int(ended.group(1)) < int(ended.group(2)) == int(current.group(1))
+        cv = "\n".join(resumes.cv_en(rng, people.foreign_person(rng)).lines())
+        present = re.search(r"\((\d{4}) - Present\)", cv)
+        past = re.search(r"\((\d{4}) - (\d{4})\)\n", cv)
+        assert present and past, cv
+        assert int(past.group(2)) == int(present.group(1)) <= resumes.TODAY.year - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 
@@ -27,6 +28,8 @@ from bucketscan.synthetic.people import (
     wareki,
 )
 
+# 資格確認書 replace new insurance cards from 2024-12-02 (ID_FORMATS §0).
+ELIGIBILITY_START = dt.date(2024, 12, 2)
 # 公安委員会 code → prefecture, for licences whose number and issuer agree.
 _COMMISSIONS = {
     10: "北海道",
@@ -304,7 +307,8 @@ def eligibility_letter(rng: random.Random, person: Person) -> Image.Image:
     image, draw = canvas(A4, (252, 252, 248))
     security_pattern(draw, rng, A4, (238, 238, 226))
     text(draw, (460, 120), "資格確認書", 64)
-    text(draw, (900, 220), f"交付年月日 {seireki(issue_date(rng))}", 24)
+    issued = ELIGIBILITY_START + dt.timedelta(days=rng.randint(0, 364))
+    text(draw, (900, 220), f"交付年月日 {seireki(issued)}", 24)
     rows = (
         ("記号", str(rng.randint(100, 99999))),
         ("番号", str(rng.randint(1, 9999))),
@@ -316,7 +320,7 @@ def eligibility_letter(rng: random.Random, person: Person) -> Image.Image:
         ("一部負担金の割合", "3割"),
         ("保険者番号", numbers.insurer_number(rng)),
         ("保険者名称", "全国健康保険協会"),
-        ("有効期限", seireki(future_date(issue_date(rng), 5))),
+        ("有効期限", seireki(future_date(issued, rng.randint(1, 5)))),
     )
     draw.rectangle((120, 300, 1120, 300 + 90 * len(rows)), outline=INK, width=3)
     for index, (label, value) in enumerate(rows):

@@ -41,25 +41,31 @@ _CV_SKILLS = (
 TODAY = dt.date(2024, 4, 1)
 
 
+def career_years(rng: random.Random, graduation: int) -> tuple[int, int]:
+    """Start years of the first and the current job, both before TODAY, never in the future."""
+    start = min(graduation, TODAY.year - 3)
+    switch = min(start + rng.randint(2, 6), TODAY.year - 1)
+    return start, switch
+
+
 def _history(rng: random.Random, person: Person) -> tuple[tuple[str, str, str], ...]:
-    """学歴・職歴 rows: schools, then jobs, ending with 現在に至る and 以上."""
+    """学歴・職歴 rows: schools, then jobs, ending with 現在に至る and 以上; nothing after TODAY."""
     high = person.birth.year + 18
+    university = high + 4 < TODAY.year
     rows: list[tuple[str, str, str]] = [("", "", "学歴")]
     rows.append((str(high - 3), "4", f"{rng.choice(_SCHOOLS)} 入学"))
     rows.append((str(high), "3", f"{rng.choice(_SCHOOLS)} 卒業"))
-    rows.append((str(high), "4", f"{rng.choice(_UNIVERSITIES)} 入学"))
-    rows.append((str(high + 4), "3", "同大学 卒業"))
+    college = rng.choice(_UNIVERSITIES)
+    if university:
+        rows.append((str(high), "4", f"{college} 入学"))
+        rows.append((str(high + 4), "3", "同大学 卒業"))
     rows.append(("", "", "職歴"))
-    year = high + 4
-    jobs = rng.sample(_COMPANIES, 2)
-    for index, (company, _, _) in enumerate(jobs):
-        rows.append((str(year), "4", f"{company} 入社"))
-        if index == len(jobs) - 1:
-            rows.append(("", "", "現在に至る"))
-        else:
-            year += rng.randint(2, 6)
-            rows.append((str(year), "3", "一身上の都合により退職"))
-            year += 0
+    first, current = career_years(rng, high + 4 if university else high)
+    (company, _, _), (second, _, _) = rng.sample(_COMPANIES, 2)
+    rows.append((str(first), "4", f"{company} 入社"))
+    rows.append((str(current), "3", "一身上の都合により退職"))
+    rows.append((str(current), "4", f"{second} 入社"))
+    rows.append(("", "", "現在に至る"))
     rows.append(("", "", "以上"))
     return tuple(rows)
 
@@ -141,13 +147,15 @@ def blank_rirekisho() -> Form:
 
 def shokumu_keirekisho(rng: random.Random, person: Person) -> Form:
     """A 職務経歴書 with 職務要約, company blocks, skills, qualifications and 自己PR."""
-    start = person.birth.year + 22
+    first, current = career_years(rng, person.birth.year + 22)
+    periods = (f"{first}年4月～{current}年3月", f"{current}年4月～現在")
     blocks: list[tuple[str, str]] = []
-    for company, business, department in rng.sample(_COMPANIES, 2):
-        end = start + rng.randint(2, 6)
+    for (company, business, department), period in zip(
+        rng.sample(_COMPANIES, 2), periods, strict=True
+    ):
         blocks.append(
             (
-                f"{company}（{start}年4月～{'現在' if not blocks else f'{end}年3月'}）",
+                f"{company}（{period}）",
                 f"事業内容：{business}　資本金：{rng.randint(1, 90)}億円　"
                 f"従業員数：{rng.randint(50, 3000)}名\n"
                 f"雇用形態：正社員　所属：{department}\n"
@@ -155,7 +163,6 @@ def shokumu_keirekisho(rng: random.Random, person: Person) -> Form:
                 f"実績：担当売上を前年比{rng.randint(105, 140)}％に拡大",
             )
         )
-        start = end
     return Form(
         title="職務経歴書",
         dated=f"{TODAY.year}年{TODAY.month}月{TODAY.day}日現在",
@@ -179,14 +186,13 @@ def shokumu_keirekisho(rng: random.Random, person: Person) -> Form:
 
 def cv_en(rng: random.Random, person: Person) -> Form:
     """An English CV with contact details, experience date ranges, education and skills."""
-    start = person.birth.year + 22
+    first, current = career_years(rng, person.birth.year + 22)
+    periods = (f"{first} - {current}", f"{current} - Present")
+    graduated = min(person.birth.year + 22, first)
     jobs: list[str] = []
-    for company in rng.sample(_CV_COMPANIES, 2):
-        end = start + rng.randint(2, 6)
-        period = f"{start} - {'Present' if not jobs else end}"
+    for company, period in zip(rng.sample(_CV_COMPANIES, 2), periods, strict=True):
         role = rng.choice(("Data Analyst", "Account Manager", "Software Engineer"))
         jobs.append(f"{company}, {role} ({period})")
-        start = end
     return Form(
         title=f"{person.given_latin.title()} {person.surname_latin.title()} - Curriculum Vitae",
         fields=(
@@ -202,8 +208,7 @@ def cv_en(rng: random.Random, person: Person) -> Form:
             ("Work Experience", "\n".join(reversed(jobs))),
             (
                 "Education",
-                f"B.Sc. in Economics, {rng.choice(_CV_SCHOOLS)} "
-                f"({person.birth.year + 18} - {person.birth.year + 22})",
+                f"B.Sc. in Economics, {rng.choice(_CV_SCHOOLS)} ({graduated - 4} - {graduated})",
             ),
             ("Skills", "\n".join(rng.sample(_CV_SKILLS, 3))),
             ("Certifications", "AWS Certified Cloud Practitioner"),

@@ -33,10 +33,13 @@ LABELS = Lexicon.of(
     ("免許の条件等", "免許の", "条件等"),
     ("眼鏡等", "AT車に限る"),
     ("優良",),
-    ("二・小・原", "二·小·原"),
+    # OCR reads the kanji 二 as the katakana ニ; the date acquisition row keeps 小・原
+    ("二・小・原", "二·小·原", "ニ・小・原", "小・原"),
     ("二種",),
     ("種類",),
     ("まで有効",),
+    # validity printed in both calendars, "2028年(令和10年)07月01日まで有効": the licence's own
+    ("年(令和", "年(平成"),
     ("本籍",),
     ("交付",),
     ("運転経歴証明書",),

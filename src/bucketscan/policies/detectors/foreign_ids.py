@@ -68,25 +68,39 @@ def _card_data_signal(text: str) -> Signal | None:
     return Signal(US_NAME, "card_data", Strength.MEDIUM, reason, mask_number(number.group(0)))
 
 
+_FIELD_LABELS_WITHOUT_TITLE = 6  # so many licence field labels stand in for a lost title
+
+
+def _licence_fields(text: str) -> bool:
+    """A licence title, or many of its field labels (a stylised title band often OCRs to junk)."""
+    return any_label(text, _US_TITLES) or len(US_LABELS.found(text)) >= _FIELD_LABELS_WITHOUT_TITLE
+
+
 class UsDriversLicenseDetector:
     """US driver's licence: the AAMVA barcode alone, or title + labels + card layout."""
 
     name = US_NAME
 
     def applies(self, doc: Document) -> bool:
-        """A licence title or an AAMVA header."""
+        """A licence title (or many of its field labels) or an AAMVA header."""
         text = doc.text
-        return "ANSI" in text or any_label(text, _US_TITLES)
+        return "ANSI" in text or _licence_fields(text)
 
     def inspect(self, doc: Document) -> Evidence | None:
-        """Barcode (strong); labels (medium) + card layout (medium)."""
+        """Barcode (strong); labels (medium) + card layout (medium).
+
+        Without a title, the field labels count only on a photographed card (the title band is
+        what OCR loses first), never in plain text.
+        """
         text = doc.text
         labels = label_signal(US_NAME, US_LABELS, text, "US driver's licence")
+        layout = card_signal(US_NAME, doc, "id1") if is_image(doc) else None
+        fields = any_label(text, _US_TITLES) or (layout is not None and _licence_fields(text))
         candidates = [
             _aamva_signal(text),
-            labels if any_label(text, _US_TITLES) else None,
-            _card_data_signal(text) if any_label(text, _US_TITLES) else None,
-            card_signal(US_NAME, doc, "id1") if is_image(doc) else None,
+            labels if fields else None,
+            _card_data_signal(text) if fields else None,
+            layout,
             filename_signal(US_NAME, US_NAME, doc.name),
         ]
         return conclude(US_NAME, US_NAME, [s for s in candidates if s is not None])

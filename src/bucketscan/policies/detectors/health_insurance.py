@@ -5,18 +5,17 @@ Example: "保険者番号 33120015 … 健康保険被保険者証 記号 番号
 
 from __future__ import annotations
 
-import re
-
 from stdnum import luhn
 
 from bucketscan.policies.detectors.common import TitledDetector
-from bucketscan.policies.detectors.context import Lexicon, label_near
+from bucketscan.policies.detectors.context import Lexicon, digit_runs, label_near
 from bucketscan.policies.redact import mask_number
 from bucketscan.records.content import Signal, Strength
 
 NAME = "health_insurance"
 DOCUMENT_TYPE = "health_insurance_jp"
-_NUMBER = re.compile(r"(?<![0-9])([0-9]{8}|[0-9]{6})(?![0-9])")
+# OCR keeps the label's head even when it garbles its last character (保険者番号 -> 保険者番弓).
+_NUMBER_LABELS = ("保険者番号", "保険者番", "保険者No")
 _TITLES = (
     "被保険者証",
     "保険者番号",
@@ -43,16 +42,14 @@ LABELS = Lexicon.of(
 
 
 def number_signal(text: str) -> Signal | None:
-    """An 8-digit (or 6-digit 国保) 保険者番号 passing Luhn: medium right after its label, or,
-    when OCR lost the label, an 8-digit one within a card title's window (still medium)."""
-    for match in _NUMBER.finditer(text):
-        number = match.group(1)
+    """A Luhn-valid 8/6-digit 保険者番号 (OCR spacing and one misread tolerated), label or title."""
+    runs = sorted((*digit_runs(text, 8), *digit_runs(text, 6)), key=lambda run: run.start)
+    for run in runs:
+        number = run.digits
         if not luhn.is_valid(number):
             continue
-        label = label_near(text, match.start(), match.end(), ("保険者番号",), 20, 0)
-        title = len(number) == 8 and label_near(
-            text, match.start(), match.end(), _CARD_TITLES, WIDE, WIDE
-        )
+        label = label_near(text, run.start, run.end, _NUMBER_LABELS, 20, 0)
+        title = len(number) == 8 and label_near(text, run.start, run.end, _CARD_TITLES, WIDE, WIDE)
         if label or title:
             where = "after its label" if label else f"on a {title!r}"
             return Signal(

@@ -84,14 +84,16 @@ _HISTORY_JA = re.compile(
     r"(?:入学|卒業|入社|退社|退職|転籍|就職|取得|合格)"
 )
 _PERIOD_JA = re.compile(
-    r"(?:19|20)[0-9]{2}[ \t]*年[ \t]*[0-9]{1,2}[ \t]*月[ \t]*[~〜～\-ー－][ \t]*"
+    r"(?:19|20)[0-9]{2}[ \t]*年[ \t]*[0-9]{1,2}[ \t]*月[ \t]*[~〜～\-ー－一—–][ \t]*"
     r"(?:現在|(?:19|20)[0-9]{2}[ \t]*年)"
 )
 _PERIOD_EN = re.compile(
     r"(?:19|20)[0-9]{2}[ \t]*[-–—~][ \t]*(?:Present|Current|Now|(?:19|20)[0-9]{2})", re.IGNORECASE
 )
+# OCR splits words at narrow letters ("examp le. jp"): one space inside a domain label is allowed.
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._%+\-]+[ \t]?@[ \t]?[A-Za-z0-9\-]+(?:[ \t]?[.,][ \t]?[A-Za-z0-9\-]+)+"
+    r"[A-Za-z0-9._%+\-]+[ \t]?@[ \t]?[A-Za-z0-9\-]+(?: [A-Za-z0-9\-]+)?"
+    r"(?:[ \t]?[.,][ \t]?[A-Za-z0-9\-]+)+"
 )
 _POSTAL = re.compile(r"〒[ \t]*[0-9]{3}-[0-9]{4}")
 _EMPLOYER = re.compile(

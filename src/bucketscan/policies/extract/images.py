@@ -6,10 +6,18 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bucketscan.policies.extract import barcodes, faces, mrz_band
-from bucketscan.policies.extract.cues import CardQuad, find_card, rectify, side_lengths
+from bucketscan.policies.extract.cues import (
+    CardQuad,
+    TextLayout,
+    find_card,
+    rectify,
+    side_lengths,
+    text_layout,
+)
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import OcrResult, ocr_available, ocr_image, osd_rotation
 from bucketscan.records.content import ImageCues, Page
@@ -19,10 +27,16 @@ PAGE_SIDE = 1800  # A4 at ≈ 150 dpi: body text 20-30 px high, what Tesseract r
 MIN_SIDE = 1000
 GOOD_SCORE = 30.0  # confident characters on a card: below this it is probably upside down
 GOOD_PAGE_SCORE = 100.0  # the same for a page, where a wrong turn still yields some junk
-_TEXTLESS = 8.0  # confident characters: below this (and no orientation found) there is no text
+_TEXTLESS = 8.0  # confident characters on a page: below this (at low confidence) there is no text
 _CARD_PSM = 6  # one uniform block: label/value lines stay together
 _PAGE_PSM = 6  # forms and tables read far better as one block than segmented
-_OSD_SIDE = 1200
+_AUTO_PSM = 3  # Tesseract's own layout analysis: separates text blocks from a cluttered background
+_LINE_PSM = 7  # a single text line
+_BAND_DARKNESS = 0.72  # a band row's median is this much darker than the card's
+_BAND_MIN, _BAND_MAX, _MAX_BANDS = 0.03, 0.25, 2  # band height as a share of the card's
+_OSD_SIDE = 2000  # page text must stay legible for orientation detection
+UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
+_WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
 
 
 @dataclass(frozen=True)
@@ -95,43 +109,111 @@ def _first_turn(subject: Image.Image) -> int:
     return 180 if faces.find_faces(_turned(subject, 180)).count else 0
 
 
-def _best_reading(
-    subject: Image.Image, card: CardQuad | None, limits: ExtractLimits, notes: list[str]
-) -> tuple[Image.Image, OcrResult]:
-    """OCR the likeliest way up; only a poor reading pays for orientation detection and more.
+def _upright(reading: OcrResult, good: float) -> bool:
+    """Enough confident text, read with the high mean confidence only upright text gets."""
+    return reading.score >= good and reading.confidence >= UPRIGHT_CONFIDENCE
 
-    A rectified ID-1 card is landscape, so it is upright or upside down. Anything else asks
-    Tesseract's orientation detection (on a small copy), and only when the first reading is poor:
-    most scans and photos are stored upright.
+
+def _candidate_turns(
+    subject: Image.Image, layout: TextLayout, card_like: bool, timeout_s: float
+) -> list[int]:
+    """Turns to try in order: the two along the text-line axis, the others only when unsure.
+
+    A rectified ID-1 card is landscape, so upright or upside down; a face that shows only upside
+    down decides which first. Lines running up/down mean a page turned by 90° either way:
+    Tesseract's orientation detection (on a copy large enough for page text) picks which first.
+    """
+    if card_like:
+        first = _first_turn(subject)
+        return [first, (first + 180) % 360]
+    if layout.axis == "vertical":
+        osd = osd_rotation(_fit(subject.convert("L"), _OSD_SIDE), timeout_s)
+        first = osd if osd in (90, 270) else 90
+        pair = [first, (first + 180) % 360]
+        return pair if layout.clear_axis else [*pair, 0, 180]
+    return [0, 180] if layout.clear_axis else [0, 180, 90, 270]
+
+
+def _best_reading(
+    subject: Image.Image,
+    card: CardQuad | None,
+    layout: TextLayout,
+    limits: ExtractLimits,
+    notes: list[str],
+) -> tuple[Image.Image, OcrResult]:
+    """OCR the likeliest way up, then its opposite (then the other axis if unsure), until one
+    reads upright.
+
+    A reading counts as upright when it has enough confident characters at a high mean
+    confidence: text read the wrong way up yields junk at a low mean confidence (< 65). A page
+    photographed on a textured surface that reads poorly as one block is read once more with
+    Tesseract's own layout analysis, which leaves the texture out.
     """
     card_like = card is not None and card.kind == "id1"
     psm, good = (_CARD_PSM, GOOD_SCORE) if card_like else (_PAGE_PSM, GOOD_PAGE_SCORE)
 
-    def read(turn: int) -> tuple[Image.Image, OcrResult]:
+    def read(turn: int, mode: int = psm) -> tuple[Image.Image, OcrResult]:
         turned = _turned(subject, turn)
         return turned, ocr_image(
-            turned.convert("L"), limits.ocr_languages, psm, limits.ocr_timeout_s
+            turned.convert("L"), limits.ocr_languages, mode, limits.ocr_timeout_s
         )
 
-    first = _first_turn(subject)
-    best, best_turn = read(first), first
-    if best[1].score >= good or (best[1].note and "timeout" in best[1].note):
+    turns = _candidate_turns(subject, layout, card_like, limits.ocr_timeout_s)
+    best, best_turn = read(turns[0]), turns[0]
+    if _upright(best[1], good) or (best[1].note and "timeout" in best[1].note):
         return _noted(best, best_turn, notes)
-    if card_like:
-        turns = [(first + 180) % 360]
-    else:
-        osd = osd_rotation(_fit(subject.convert("L"), _OSD_SIDE), limits.ocr_timeout_s)
-        if osd is None and best[1].score < _TEXTLESS:
-            return _noted(best, best_turn, notes)  # no text to turn upright
-        base = first if osd is None else osd
-        turns = [t for t in (base, (base + 180) % 360) if t != first]
-    for turn in turns:
+    if not card_like and layout.sparse:
+        return _noted(best, best_turn, notes)  # clutter (a texture): one reading is the bound
+    if not card_like and best[1].score < _TEXTLESS and best[1].confidence < UPRIGHT_CONFIDENCE:
+        return _noted(best, best_turn, notes)  # a page of junk only: no text to turn upright
+    if not card_like and best[1].confidence < _WRONG_AXIS_CONFIDENCE:
+        reading = read(turns[0], _AUTO_PSM)
+        if _quality(reading[1]) > _quality(best[1]):
+            best = reading
+        if _upright(best[1], good):
+            return _noted(best, best_turn, notes)
+    for index, turn in enumerate(turns[1:], start=1):
+        if index == 2 and best[1].confidence >= _WRONG_AXIS_CONFIDENCE:
+            break  # the line axis was right: a fair reading, just not a confident one
         reading = read(turn)
-        if reading[1].score > best[1].score:
+        if _quality(reading[1]) > _quality(best[1]):
             best, best_turn = reading, turn
-        if best[1].score >= good:
+        if _upright(best[1], good):
             break
     return _noted(best, best_turn, notes)
+
+
+def _quality(reading: OcrResult) -> float:
+    """Confident characters, discounted when the mean confidence says the text is junk."""
+    return reading.score * min(1.0, reading.confidence / UPRIGHT_CONFIDENCE) ** 2
+
+
+def dark_bands(card: Image.Image) -> list[tuple[int, int]]:
+    """Row ranges (top, bottom) of full-width dark bands on a card, where titles print light."""
+    gray = np.asarray(card.convert("L"), dtype=np.uint8)
+    dark = np.median(gray, axis=1) < _BAND_DARKNESS * float(np.median(gray))
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    for row, is_dark in enumerate([*dark.tolist(), False]):
+        if is_dark and start is None:
+            start = row
+        elif not is_dark and start is not None:
+            if _BAND_MIN * gray.shape[0] <= row - start <= _BAND_MAX * gray.shape[0]:
+                bands.append((start, row))
+            start = None
+    return bands[:_MAX_BANDS]
+
+
+def _band_text(card: Image.Image, limits: ExtractLimits) -> list[str]:
+    """Light-on-dark band text, each band inverted and read as one line."""
+    lines = []
+    for top, bottom in dark_bands(card):
+        band = card.convert("L").crop((0, top, card.width, bottom))
+        flipped = ImageOps.autocontrast(ImageOps.invert(band))
+        reading = ocr_image(flipped, limits.ocr_languages, _LINE_PSM, limits.ocr_timeout_s)
+        if reading.confidence >= UPRIGHT_CONFIDENCE:
+            lines.append(reading.text)
+    return lines
 
 
 def _noted(
@@ -159,9 +241,15 @@ def analyse(
         subject = _fit(image, PAGE_SIDE, MIN_SIDE)
     use_ocr = limits.ocr and ocr_available()
     text_parts: list[str] = []
-    if use_ocr:
-        subject, reading = _best_reading(subject, card, limits, notes)
+    layout = text_layout(subject) if use_ocr else None
+    if layout is not None and not layout.has_text:
+        notes.append("OCR skipped: no text-like line structure in the image")
+        subject = _turned(subject, _first_turn(subject))
+    elif use_ocr and layout is not None:
+        subject, reading = _best_reading(subject, card, layout, limits, notes)
         text_parts.append(reading.text)
+        if card is not None and card.kind == "id1" and _upright(reading, GOOD_SCORE):
+            text_parts.extend(_band_text(subject, limits))
         if reading.note:
             notes.append(reading.note)
     else:

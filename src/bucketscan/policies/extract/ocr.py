@@ -29,6 +29,7 @@ class OcrResult:
     text: str
     score: float
     note: str | None = None
+    confidence: float = 0.0  # mean word confidence weighted by characters (0-100)
 
 
 @functools.cache
@@ -75,10 +76,11 @@ def run_tesseract(image: Image.Image, args: list[str], timeout_s: float) -> tupl
     return completed.stdout.decode("utf-8", "replace"), None
 
 
-def _from_tsv(tsv: str) -> tuple[str, float]:
-    """Text (line by line) and a score: characters of words read with confidence ≥ 60."""
+def _from_tsv(tsv: str) -> tuple[str, float, float]:
+    """Text (line by line), a score (characters of words read with confidence ≥ 60) and the
+    character-weighted mean confidence."""
     lines: dict[tuple[str, str, str], list[str]] = {}
-    score = 0.0
+    score = weighted = characters = 0.0
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or not cells[11].strip():
@@ -89,17 +91,20 @@ def _from_tsv(tsv: str) -> tuple[str, float]:
             continue
         word = cells[11].strip()
         lines.setdefault((cells[2], cells[3], cells[4]), []).append(word)
+        good = len(_GOOD_CHAR.findall(word))
+        characters += len(word)
+        weighted += len(word) * max(confidence, 0.0)
         if confidence >= 60:
-            score += len(_GOOD_CHAR.findall(word)) * confidence / 100
+            score += good * confidence / 100
     text = "\n".join(" ".join(words) for words in lines.values())
-    return join_cjk(normalise(text)), score
+    return join_cjk(normalise(text)), score, weighted / characters if characters else 0.0
 
 
 def ocr_image(image: Image.Image, languages: str, psm: int, timeout_s: float) -> OcrResult:
     """Read the image's text with Tesseract (TSV output, scored by confident characters)."""
     out, problem = run_tesseract(image, ["-l", languages, "--psm", str(psm), "tsv"], timeout_s)
-    text, score = _from_tsv(out)
-    return OcrResult(text, score, problem if problem and not text else None)
+    text, score, confidence = _from_tsv(out)
+    return OcrResult(text, score, problem if problem and not text else None, confidence)
 
 
 def ocr_mrz(image: Image.Image, timeout_s: float) -> str:

@@ -7,30 +7,57 @@ import logging
 from collections.abc import Callable
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from bucketscan.policies.extract.limits import ExtractLimits
+from bucketscan.policies.extract.rulings import erase_rulings
 from bucketscan.policies.extract.text import normalise
 from bucketscan.records.content import Page
 
-_DPI = 200
+_DPI = 200  # pages without an embedded image (vector-only scans of text)
+_MIN_DPI = 150  # a low-resolution scan is upsampled to what Tesseract needs for body text
+_MAX_DPI = 300  # a finer scan adds pixels, not legibility
 _MIN_TEXT = 20  # fewer visible characters than this: treat the page as a scan
 _RENDER_SIDE = 2400
 
 ImagePass = Callable[[Image.Image, ExtractLimits], tuple[Page, tuple[str, ...]]]
 
 
-def _render(page: pdfium.PdfPage, limits: ExtractLimits) -> Image.Image:
-    """The page as an image at ~200 dpi, scaled down to stay within the pixel bound."""
+def image_dpi(page: pdfium.PdfPage) -> float | None:
+    """The page resolution of its largest embedded image (pixels per inch as placed), if any."""
+    best: tuple[float, float] | None = None
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        if not isinstance(item, pdfium.PdfImage):
+            continue
+        left, bottom, right, top = item.get_bounds()
+        placed = max(right - left, top - bottom)  # points; max() copes with 90° placements
+        pixels = max(item.get_px_size())
+        if placed <= 0 or pixels <= 0:
+            continue
+        area = (right - left) * (top - bottom)
+        if best is None or area > best[0]:
+            best = (area, 72 * pixels / placed)
+    return best[1] if best else None
+
+
+def render_scale(page: pdfium.PdfPage, limits: ExtractLimits) -> float:
+    """The scan's own resolution clamped to 150-300 dpi (200 without one), within pixel bounds."""
     width, height = page.get_size()  # points (1/72 inch)
-    scale = _DPI / 72
-    scale = min(scale, _RENDER_SIDE / max(width, height, 1))
+    dpi = image_dpi(page)
+    dpi = _DPI if dpi is None else min(_MAX_DPI, max(_MIN_DPI, dpi))
+    scale = min(dpi / 72, _RENDER_SIDE / max(width, height, 1))
     pixels = width * height * scale * scale
     if pixels > limits.max_pixels:
         scale *= (limits.max_pixels / pixels) ** 0.5
-    bitmap = page.render(scale=scale)
+    return float(scale)
+
+
+def _render(page: pdfium.PdfPage, limits: ExtractLimits) -> Image.Image:
+    """The page as an image at its scan's resolution, table rulings erased for OCR."""
+    bitmap = page.render(scale=render_scale(page, limits))
     image: Image.Image = bitmap.to_pil().convert("RGB")
-    return image
+    return erase_rulings(image)
 
 
 def extract_pdf(
