@@ -20,6 +20,7 @@ from bucketscan.policies.extract.cues import (
 )
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import OcrResult, ocr_available, ocr_image, osd_rotation
+from bucketscan.policies.extract.rulings import erase_rulings
 from bucketscan.records.content import ImageCues, Page
 
 CARD_SIDE = 1000  # long side of a rectified ID-1 card for OCR (≈ 300 dpi)
@@ -236,7 +237,8 @@ def analyse(
             notes.append("card shape from the whole image (tight crop)")
     elif card is not None and card.corners is not None and card.outlined:  # ID-3 or A4 sheet
         side = min(PAGE_SIDE, max(MIN_SIDE, round(max(side_lengths(card.corners)))))
-        subject = rectify(image, card, side, landscape=False)
+        # Tesseract drops text inside bordered tables (資格確認書, résumé forms): erase the rules.
+        subject = erase_rulings(rectify(image, card, side, landscape=False))
     else:
         subject = _fit(image, PAGE_SIDE, MIN_SIDE)
     use_ocr = limits.ocr and ocr_available()
