@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from bucketscan.providers.aws import AwsProvider
 from bucketscan.providers.breaker import Breaker
 from bucketscan.records.common import BucketRef, Exposure
 from bucketscan.records.s3 import S3BucketFacts
+from bucketscan.scanner.emulators.loopback import free_port
 
 
 class Clock:
@@ -44,12 +44,6 @@ def test_opens_after_consecutive_failures_and_probes_after_cooldown() -> None:
     assert breaker.allow()
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_a_dead_s3_endpoint_is_refused_fast_and_reported_unknown(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -59,7 +53,7 @@ def test_a_dead_s3_endpoint_is_refused_fast_and_reported_unknown(
     meter = Meter()
     provider = AwsProvider(
         boto3.Session(region_name="us-east-1"),
-        endpoint_url=f"http://127.0.0.1:{closed_port()}",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
         meter=meter,
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,14 +18,9 @@ from bucketscan.scanner.cli import main
 from bucketscan.scanner.demo_aws import public_read_policy
 from bucketscan.scanner.emulators.azurite import Azurite
 from bucketscan.scanner.emulators.gcs import storage_emulator
+from bucketscan.scanner.emulators.loopback import free_port
 
 CONNECTION_ENV = "AZURE_STORAGE_CONNECTION_STRING"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_version() -> None:
@@ -38,7 +32,7 @@ def test_version() -> None:
 def test_unreachable_endpoint_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(main, ["scan", "aws", "--endpoint-url", url, "-q"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -137,7 +131,7 @@ def assert_one_line_error(result: Result, *fragments: str) -> None:
 def test_gcs_unreachable_endpoint_fails_fast(
     monkeypatch: pytest.MonkeyPatch, via_env: bool
 ) -> None:
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     args = ["scan", "gcs", "-q"]
     if via_env:
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", url)
@@ -184,7 +178,7 @@ def test_gcs_scan_reports_verdicts(tmp_path: Path) -> None:
 
 
 def test_azure_unreachable_endpoint_fails_fast() -> None:
-    dead = Azurite(closed_port(), demo_azure.ACCOUNTS)
+    dead = Azurite(free_port(), demo_azure.ACCOUNTS)
     connection = dead.connection_string(demo_azure.ACCOUNT)
     result = CliRunner().invoke(main, ["scan", "azure", "--connection-string", connection, "-q"])
     assert_one_line_error(result, dead.blob_endpoint(demo_azure.ACCOUNT), "unusable")
@@ -197,7 +191,7 @@ def test_azure_missing_credentials_is_a_one_line_error(
     for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_USERNAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AZURE_CONFIG_DIR", str(tmp_path))
-    url = f"https://127.0.0.1:{closed_port()}/welcomehr"
+    url = f"https://127.0.0.1:{free_port()}/welcomehr"
     result = CliRunner().invoke(main, ["scan", "azure", "--account-url", url, "-q"])
     assert_one_line_error(result, "no Azure credentials", url)
 

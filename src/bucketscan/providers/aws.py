@@ -74,14 +74,13 @@ def _guard_calls(client: Any, breaker: Breaker) -> None:
     client.meta.events.register("after-call-error", after_call_error)
 
 
-def _count_calls(client: Any, service: str, meter: Meter) -> Any:
+def _count_calls(client: Any, service: str, meter: Meter) -> None:
     """Count every API call of a client into the meter, as '<service>.<Operation>'."""
 
     def before_call(model: Any, **_: Any) -> None:
         meter.request(f"{service}.{model.name}")
 
     client.meta.events.register("before-call", before_call)
-    return client
 
 
 def strip_account_host(endpoint_url: str) -> Any:

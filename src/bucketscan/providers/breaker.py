@@ -80,9 +80,9 @@ class Breaker:
         self, items: Iterator[T], unreachable: Callable[[BaseException], bool]
     ) -> Iterator[T]:
         """Iterate a lazy listing, each fetch of the next item going through the breaker."""
-        done = object()
         while True:
-            item = self.guard(lambda: next(items, done), unreachable)
-            if item is done:
+            try:
+                item = self.guard(lambda: next(items), unreachable)
+            except StopIteration:
                 return
-            yield item  # type: ignore[misc]
+            yield item

@@ -29,6 +29,10 @@ _WIDTH = {
 }
 
 
+# Verdicts that let someone outside the owner's organisation in.
+OUTSIDE = frozenset({Exposure.PUBLIC, Exposure.AUTHENTICATED})
+
+
 def widest(*exposures: Exposure) -> Exposure:
     """Return the widest of some exposures (PRIVATE when given none)."""
     return max(exposures, key=_WIDTH.__getitem__, default=Exposure.PRIVATE)
@@ -68,9 +72,14 @@ class WorkUnit:
     keys: KeyRange = KeyRange()
 
 
+def units_per_bucket(boundaries: tuple[str, ...]) -> int:
+    """How many key ranges `split_keys` cuts every bucket into."""
+    return len(set(boundaries)) + 1
+
+
 def split_keys(ref: BucketRef, boundaries: tuple[str, ...]) -> tuple[WorkUnit, ...]:
     """A bucket cut at sorted boundaries: (.., b1], (b1, b2], … (bn, ..); one unit if none."""
-    edges = sorted(set(boundaries))
+    edges = sorted(set(boundaries))  # len(edges) + 1 units: see units_per_bucket
     starts, lasts = ["", *edges], [*edges, None]
     return tuple(
         WorkUnit(ref, KeyRange(start, last)) for start, last in zip(starts, lasts, strict=True)

@@ -18,7 +18,7 @@ from rich.markup import escape
 from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
-from bucketscan.records.common import Exposure
+from bucketscan.records.common import OUTSIDE, Exposure
 from bucketscan.scanner.baseline import Baseline, BaselineError
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
 from bucketscan.scanner.progress import live_progress
@@ -108,9 +108,8 @@ def exit_status(outcome: ScanOutcome, fail_on: str) -> int:
     changes = outcome.summary.changes
     if fail_on == "new" and changes is not None and changes["new"]:
         return EXIT_FINDINGS
-    exposed = (Exposure.PUBLIC, Exposure.AUTHENTICATED)
     if fail_on == "exposure" and any(
-        b.access.read in exposed or b.access.list in exposed for b in outcome.buckets
+        b.access.read in OUTSIDE or b.access.list in OUTSIDE for b in outcome.buckets
     ):
         return EXIT_FINDINGS
     return EXIT_CLEAN

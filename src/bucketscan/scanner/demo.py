@@ -16,7 +16,7 @@ from rich.table import Table
 
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
-from bucketscan.records.common import Exposure
+from bucketscan.records.common import OUTSIDE
 from bucketscan.scanner import demo_aws, demo_azure, demo_gcs
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
 from bucketscan.scanner.demo_aws import public_read_policy
@@ -41,7 +41,6 @@ __all__ = ["DEMOS", "moto_server", "public_read_policy", "report_path", "run_dem
 Objects = Mapping[str, tuple[DemoObject, ...]]
 # Yields where the emulator listens and a provider opened on it, once the story is seeded.
 Session = Callable[[Objects, Meter], AbstractContextManager[tuple[str, Provider]]]
-EXPOSED = (Exposure.PUBLIC, Exposure.AUTHENTICATED)
 
 
 @contextmanager
@@ -166,12 +165,12 @@ def print_recap(console: Console, results: Sequence[CloudResult]) -> None:
         table.add_column(column, justify="right", no_wrap=True)
     for result in results:
         buckets = result.outcome.buckets
-        findings = [f for f in result.outcome.findings if f.exposure in EXPOSED]
+        findings = [f for f in result.outcome.findings if f.exposure in OUTSIDE]
         table.add_row(
             result.demo.title,
             str(len(buckets)),
-            str(sum(b.access.read in EXPOSED for b in buckets)),
-            str(sum(b.access.list in EXPOSED for b in buckets)),
+            str(sum(b.access.read in OUTSIDE for b in buckets)),
+            str(sum(b.access.list in OUTSIDE for b in buckets)),
             str(len(findings)),
         )
     console.print(table)

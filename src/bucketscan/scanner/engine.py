@@ -22,6 +22,7 @@ from bucketscan.records.common import (
     StoredObject,
     WorkUnit,
     split_keys,
+    units_per_bucket,
     widest,
 )
 from bucketscan.scanner.analyzer import Analysis, Analyzer
@@ -92,7 +93,7 @@ class Engine:
             for ref in self._counted(refs if refs is not None else self._provider.bucket_refs())
             for unit in split_keys(ref, splits)
         )
-        assembler = ResultAssembler(len(set(splits)) + 1)
+        assembler = ResultAssembler(units_per_bucket(splits))
         try:
             for event in self._executor.run(units, self._scan_unit):
                 if isinstance(event, Finding):

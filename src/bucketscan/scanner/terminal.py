@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bucketscan.policies.detectors.scoring import WEIGHTS
 from bucketscan.records.common import Exposure
-from bucketscan.records.content import Signal, Strength
+from bucketscan.records.content import Signal
 from bucketscan.scanner.runner import ScanOutcome
 
 _STYLE = {
@@ -22,7 +23,6 @@ _STYLE = {
 }
 
 
-_RANK = {Strength.WEAK: 0, Strength.MEDIUM: 1, Strength.STRONG: 2}
 EVIDENCE_CELLS = 44
 
 
@@ -86,7 +86,7 @@ def _strongest(evidence: Sequence[Signal]) -> str:
     """The snippet (or reason) of the strongest signal: what a reader checks first."""
     if not evidence:
         return ""
-    top = max(evidence, key=lambda signal: _RANK[signal.strength])
+    top = max(evidence, key=lambda signal: WEIGHTS[signal.strength])
     return top.snippet or top.reason
 
 

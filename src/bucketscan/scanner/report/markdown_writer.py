@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, Severity
 from bucketscan.scanner.meta import ScanMeta
 
-_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(Severity)}  # as declared
 
 
 def cell(text: object) -> str:
@@ -78,7 +78,7 @@ class MarkdownWriter:
                 "|---|---|---|---:|---|---|",
             ]
         for finding in sorted(
-            self._findings, key=lambda f: (_SEVERITY_ORDER[f.severity.value], f.bucket, f.key)
+            self._findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.bucket, f.key)
         ):
             evidence = "; ".join(s.snippet or s.reason for s in finding.evidence[:3])
             lines.append(
