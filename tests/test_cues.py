@@ -20,7 +20,7 @@ from bucketscan.policies.extract.cues import (
 )
 from bucketscan.policies.extract.faces import find_faces
 from bucketscan.policies.extract.images import dark_bands
-from bucketscan.policies.extract.mrz_band import find_band
+from bucketscan.policies.extract.mrz_band import find_band, line_height
 from bucketscan.synthetic.faces import draw_face
 
 FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
@@ -224,3 +224,67 @@ def test_dark_bands_on_a_card(bands: list[tuple[int, int]], expected: int) -> No
 def test_sparse_alignment_marks_clutter(layout: TextLayout, sparse: bool, has_text: bool) -> None:
     assert layout.sparse is sparse
     assert layout.has_text is has_text
+
+
+def _striped_table(size: tuple[int, int]) -> Image.Image:
+    """A table whose grain runs in pale stripes thick enough to survive the mask's closing."""
+    table = Image.new("RGB", size, (200, 190, 160))
+    draw = ImageDraw.Draw(table)
+    for top in range(0, size[1], 48):
+        draw.rectangle((0, top, size[0], top + 14), fill=(232, 226, 205))
+    return table
+
+
+def test_card_touching_table_stripes_is_still_found() -> None:
+    photo = _striped_table((1300, 900))
+    card = Image.new("RGB", (856, 540), (246, 246, 250))
+    photo.paste(card, (220, 180))
+    found = find_card(photo)
+    assert found is not None and found.kind == "id1" and found.source == "quad"
+
+
+def _lined(size: tuple[int, int], rows: int, colour: tuple[int, int, int]) -> Image.Image:
+    """A document with `rows` lines of text across its width."""
+    sheet = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype(FONT, max(12, size[1] // (rows * 2)))
+    for row in range(rows):
+        y = size[1] * (row + 0.5) / rows
+        draw.text(
+            (size[0] // 14, y), "氏名 山田 太郎 住所 東京都 2024年 第123号" * 2, font=font, fill=0
+        )
+    return sheet
+
+
+def _photographed(sheet: Image.Image, squeeze: float) -> Image.Image:
+    """The sheet on a dark table, its height stretched by `squeeze` as a tilted camera does."""
+    squeezed = sheet.resize((sheet.width, round(sheet.height * squeeze)))
+    table = Image.new("RGB", (squeezed.width * 3 // 2, squeezed.height * 3 // 2), (70, 60, 50))
+    table.paste(squeezed, (squeezed.width // 4, squeezed.height // 4))
+    return table
+
+
+def _card_shape(photo: Image.Image) -> str | None:
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    cues = extract(buffer.getvalue(), "photo.png", ExtractLimits(ocr=False)).pages[0].cues
+    return cues.card_shape if cues else None
+
+
+def test_card_skewed_towards_the_id3_ratio_is_read_as_a_card() -> None:
+    card = _photographed(_lined((856, 540), 6, (246, 246, 250)), 1.586 / 1.47)
+    assert card_kind(1.47, 0.12) == "id3"  # the ratio alone would say ID-3
+    assert _card_shape(card) == "id1"
+
+
+def test_page_skewed_towards_the_id1_ratio_stays_a_page() -> None:
+    page = _photographed(_lined((620, 877), 24, (250, 250, 250)), 1.52 / 1.414)
+    assert card_kind(1.52, 0.12) == "id1"
+    assert _card_shape(page) == "id3"
+
+
+def test_mrz_line_height_is_measured_from_the_band() -> None:
+    band = _passport_page().crop((0, 680, 1250, 840))
+    height = line_height(band)
+    assert height is not None and 22 <= height <= 40  # 36-px DejaVu Sans Mono capitals
+    assert line_height(Image.new("L", (600, 100), 255)) is None

@@ -42,6 +42,8 @@ CASES = [
         None,
     ),
     ("REPUBLIC OF SINGAPORE\nIDENTITY CARD NO. S1234567E", None, set(), None),
+    # OCR reads the check letter in lower case
+    ("IDENTITY CARD NO. S1234567d\nRace CHINESE", "foreign_id", {"nric"}, None),
     ("居民身份证\n公民身份号码 360426199101010071", "foreign_id", {"cn_ric"}, None),
     ("公民身份号码 360426199101010072", None, set(), None),
     (

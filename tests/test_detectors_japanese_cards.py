@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bucketscan.policies.classify import classify_document
-from bucketscan.policies.detectors.drivers_license_jp import check_digit_ok
+from bucketscan.policies.detectors.drivers_license_jp import (
+    DriversLicenseJpDetector,
+    check_digit_ok,
+)
 from bucketscan.records.content import Document, ImageCues, Page
 
 DL_LABELS = "運転免許証\n免許の条件等 眼鏡等\n優良\n二・小・原\n東京都公安委員会"
@@ -84,3 +87,16 @@ def test_labels_plus_card_layout(text: str, expected: str) -> None:
 )
 def test_unofficial_check_digit(number: str, ok: bool) -> None:
     assert check_digit_ok(number) is ok
+
+
+def test_generic_labels_shared_with_a_licence_do_not_outrank_the_cards_own() -> None:
+    # A residence card as OCR read it: its number lost, and 交付, まで有効 and 許可の種類 are
+    # also licence labels, so both detectors alert with two medium signals.
+    text = (
+        "在留カード RESIDENCE CARD\n国籍・地域 NATIONALITY/REGION ブラジル\n"
+        "在留資格 STATUS 特定技能1号\n許可の種類 在留期間更新許可\n"
+        "交付年月日 2020年02月23日\nこのカードは2025年02月23日まで有効です"
+    )
+    doc = Document("x.jpg", "image/jpeg", (Page(text, "ocr", CARD),))
+    assert DriversLicenseJpDetector().inspect(doc) is not None
+    assert classify_document(doc).document_type == "residence_card_jp"

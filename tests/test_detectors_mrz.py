@@ -38,6 +38,9 @@ CASES = [
     (_flip(TD1, 31 + 29, "5"), None, set()),  # TD1 composite
     (_flip(TD2, 37 + 35, "5"), None, set()),  # TD2 composite
     ("<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", None, set()),
+    # OCR truncated line 1's trailing fillers, or read them as kana: fillers are refitted
+    (TD1.replace("<<<<<<<<<<<<<<<\n7408", "<<<<<<<<<\n7408", 1), "id_card_icao", {"mrz_td1"}),
+    (TD1.replace("<<<<<<<<<<<<<<<\n7408", "<<<<<< こここ <\n7408", 1), "id_card_icao", {"mrz_td1"}),
 ]
 
 
@@ -129,3 +132,47 @@ def test_ocr_confusions_are_repaired_under_check_digits(
 )
 def test_repairs_never_validate_a_wrong_reading(line2: str) -> None:
     assert find_zones(f"{TD2_SPECIMEN[0]}\n{line2}") == ()
+
+
+def _id_card_text(mrz: str) -> str:
+    return f"Surname\nMULLER\nGiven names\nANNA\nDate of birth\n16.09.1961\nSex M\n{mrz}"
+
+
+@pytest.mark.parametrize(
+    ("shape", "mrz", "expected"),
+    [
+        # a garbled MRZ still shows as fillers: labels + ID-2 (TD2 card) layout alert
+        ("id3", "A49F4F2] 04DEU6 10916 7M3004113<<ccccep", "id_card_icao"),
+        ("id1", "A49F4F2] 04DEU6 10916 7M3004113<<ccccep", "id_card_icao"),
+        ("id3", "", None),  # no title, no MRZ: nothing says identity card
+    ],
+)
+def test_id_card_with_unreadable_mrz_needs_labels_and_card_layout(
+    shape: str, mrz: str, expected: str | None
+) -> None:
+    cues = ImageCues(1240, 874, card_shape=shape, faces=1, face_side="left")
+    doc = Document("x.jpg", "image/jpeg", (Page(_id_card_text(mrz), "ocr", cues),))
+    assert classify_document(doc).document_type == expected
+
+
+def test_id_card_with_unreadable_mrz_and_no_face_stays_quiet() -> None:
+    cues = ImageCues(1240, 874, card_shape="id3", faces=0)
+    text = _id_card_text("A49F4F2] 04DEU6 10916 7M3004113<<ccccep")
+    doc = Document("x.jpg", "image/jpeg", (Page(text, "ocr", cues),))
+    assert classify_document(doc).category is None
+
+
+def _td1_with_number(number: str) -> str:
+    line1 = f"I<UTO{number}{check_digit(number)}" + "<" * 15
+    dates = "7408122F1204159UTO"
+    line2 = dates + "<" * 11
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    return f"{line1}\n{line2}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+
+
+def test_j_read_as_i_in_a_document_number_is_repaired_by_its_check_digit() -> None:
+    text = _td1_with_number("CJF66JJ82")
+    assert find_zones(text)
+    misread = text.replace("CJF66JJ82", "CJF66IJ82", 1)
+    zones = find_zones(misread)
+    assert zones and zones[0].lines[0].startswith("I<UTOCJF66JJ82")

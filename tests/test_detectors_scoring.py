@@ -55,7 +55,12 @@ def test_label_window(text: str, label: str | None) -> None:
 def test_digit_runs_repair_at_most_one_confusion() -> None:
     assert [r.digits for r in digit_runs("6214 9832 O257", 12)] == ["621498320257"]
     assert digit_runs("6214 98I2 O257", 12) == ()
-    assert digit_runs("O214 9832 0257", 12) == ()
+    assert digit_runs("O21498320257", 12) == ()  # a letter then digits: a code, not a misread
+
+
+def test_digit_runs_repair_a_leading_letter_only_in_groups_of_four() -> None:
+    assert [r.digits for r in digit_runs("Q214 9832 0257", 12)] == ["021498320257"]
+    assert [r.repairs for r in digit_runs("O214 9832 0257", 12)] == [1]
 
 
 def test_lexicon_counts_groups_once_and_latin_words_whole() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import tempfile
 
 import cv2
@@ -12,6 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
 from bucketscan.policies.extract.ocr import _from_tsv, run_tesseract
+from bucketscan.synthetic import camera, cards, numbers
+from bucketscan.synthetic.people import japanese_person
 
 pytestmark = [
     pytest.mark.ocr,
@@ -144,3 +147,60 @@ def test_reading_confidence_is_character_weighted(
     words: tuple[tuple[str, float], ...], confidence: float
 ) -> None:
     assert _from_tsv(_tsv(*words))[2] == pytest.approx(confidence)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _japanese_letter() -> Image.Image:
+    """An A4 letter (150 dpi) of Japanese body text, as a 個人番号通知書 is printed."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 34)
+    lines = ["個人番号通知書", "あなたの個人番号をお知らせします。", "個人番号 1234 5678 9018"]
+    lines += ["氏名 山田 太郎", "住所 東京都千代田区霞が関1丁目", "生年月日 平成2年4月1日"] * 3
+    for row, line in enumerate(lines):
+        draw.text((120, 140 + row * 80), line, font=font, fill="black")
+    return page
+
+
+def test_upside_down_japanese_page_is_turned_upright() -> None:
+    document = extract(_png(_japanese_letter().rotate(180)), "scan.png")
+    assert "個人番号通知書" in document.text.replace(" ", "")
+    assert "image read after turning it 180°" in document.notes
+
+
+def test_upside_down_phone_photo_of_a_letter_is_turned_upright() -> None:
+    # Japanese read upside down can yield no confident character at all; clear text lines
+    # still mean there is text to turn upright. (A synthetic letter the first reading missed.)
+    rng = random.Random("nt5010:my_number_notification")
+    person = japanese_person(rng)
+    letter = cards.notification_letter(rng, person, numbers.my_number(rng))
+    photo, _extension = camera.photo_rotated(rng, letter, False)
+    document = extract(photo, "IMG_0004.jpg")
+    assert "個人番号通知書" in document.text.replace(" ", "")
+
+
+def _bordered_form() -> Image.Image:
+    """An A4 form whose fields sit in a ruled table, as a 資格確認書 does."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 32)
+    draw.text((120, 100), "資格確認書", font=font, fill="black")
+    rows = [("氏名", "山田 太郎"), ("保険者番号", "33120015"), ("記号", "12345")]
+    rows += [("事業所名称", "株式会社サンプル"), ("交付年月日", "令和7年4月1日")]
+    for row, (label, value) in enumerate(rows):
+        top = 220 + row * 90
+        draw.rectangle((100, top, 1140, top + 90), outline="black", width=3)
+        draw.line((420, top, 420, top + 90), fill="black", width=3)
+        draw.text((120, top + 26), label, font=font, fill="black")
+        draw.text((450, top + 26), value, font=font, fill="black")
+    return page
+
+
+def test_ruled_form_scanned_to_an_image_reads_its_cells() -> None:
+    text = extract(_png(_bordered_form()), "scan.png").text.replace(" ", "")
+    assert "33120015" in text and "事業所名称" in text

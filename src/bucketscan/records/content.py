@@ -66,6 +66,7 @@ class Signal:
     strength: Strength
     reason: str
     snippet: str | None = None
+    matches: int = 0  # distinct items behind the signal (labels found): breaks ranking ties
 
 
 @dataclass(frozen=True)

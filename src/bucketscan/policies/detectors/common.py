@@ -27,6 +27,7 @@ def label_signal(detector: str, lexicon: Lexicon, text: str, document: str) -> S
         strength,
         f"{len(found)} distinct {document} labels",
         shown,
+        matches=len(found),
     )
 
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 
 # OCR confusions tolerated inside numbers that sit next to a label (letter -> digit).
-_DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"})
-_CONFUSABLE = "0-9OoDIl|"
+_DIGIT_CONFUSIONS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1"}
+)
+_CONFUSABLE = "0-9OoDQIl|"
+_GROUPS_OF_FOUR = re.compile(r"\S{4}(?:[ \-]\S{4})+")
 
 
 def normalize(text: str) -> str:
@@ -88,12 +91,14 @@ class DigitRun:
 
 
 def digit_runs(text: str, length: int, max_repairs: int = 1) -> tuple[DigitRun, ...]:
-    """Digit runs of `length`; at most `max_repairs` letters read as digits, and never leading."""
+    """Digit runs of `length`; at most `max_repairs` letters read as digits, leading only in a
+    number printed in groups of four (a letter then digits is otherwise a code, not a misread)."""
     runs = []
     for match in digit_run_regex(length).finditer(text):
         raw = re.sub(r"[ \-]", "", match.group(1))
         repairs = sum(1 for char in raw if not char.isdigit())
-        if repairs > max_repairs or not raw[0].isdigit():
+        grouped = _GROUPS_OF_FOUR.fullmatch(match.group(1)) is not None
+        if repairs > max_repairs or not (raw[0].isdigit() or grouped):
             continue
         runs.append(
             DigitRun(raw.translate(_DIGIT_CONFUSIONS), match.start(1), match.end(1), repairs)

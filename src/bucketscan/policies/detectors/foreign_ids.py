@@ -108,7 +108,8 @@ class UsDriversLicenseDetector:
 
 # --- national identity numbers -------------------------------------------------------------
 
-_NRIC = re.compile(r"(?<![A-Z0-9])([STFG$])([0-9]{7})([A-Z])(?![A-Z0-9])")
+# OCR often reads the check letter in lower case (z, s, x, c…).
+_NRIC = re.compile(r"(?<![A-Z0-9])([STFG$])([0-9]{7})([A-Za-z])(?![A-Za-z0-9])")
 _NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
 _SSN = re.compile(r"(?<![0-9])([0-9]{3})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9])")
 _RIC = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
@@ -142,7 +143,7 @@ def _aadhaar(text: str) -> Signal | None:
 def _nric(text: str) -> Signal | None:
     labels = ("NRIC", "FIN", "IDENTITY CARD NO", "IDENTITY CARD")
     for match in _NRIC.finditer(text):
-        number = match.group(0).replace("$", "S")  # OCR reads the S prefix as '$'
+        number = match.group(0).replace("$", "S").upper()  # OCR reads the S prefix as '$'
         label = label_near(text, match.start(), match.end(), labels, 200, 10)
         if label and nric_valid(number):
             return Signal(

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from bucketscan.policies.detectors.common import card_signal, is_image, label_signal, mrz_band
 from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
 from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import conclude, rank
+from bucketscan.policies.detectors.scoring import WEIGHTS, conclude, rank
 from bucketscan.policies.redact import mask_mrz_line, mask_number
 from bucketscan.records.content import Document, Evidence, Signal, Strength
 
 NAME = "mrz"
 _WEIGHTS = (7, 3, 1)
-_LINE = re.compile(r"^[A-Z0-9<]{26,48}$")
+_LINE = re.compile(r"^[A-Z0-9<]{22,48}$")  # OCR may drop trailing fillers
 _FILLER_RUN = re.compile(r"<{3,}")
 # Characters OCR reads for digits inside fields that can only hold digits.
 _TO_DIGIT = str.maketrans(
@@ -28,9 +28,9 @@ _TO_DIGIT = str.maketrans(
 # ... and for letters inside fields that can only hold letters (state and nationality codes).
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"})
 # Alternatives tried, guided by its check digit, for a character of an alphanumeric field.
-_SWAPS = {"O": "0", "0": "OD", "Q": "0", "D": "0", "I": "1", "1": "IT", "L": "1", "T": "1"}
+_SWAPS = {"O": "0", "0": "OD", "Q": "0", "D": "0", "I": "1J", "1": "IT", "L": "1", "T": "1"}
 _SWAPS |= {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G"}
-_SWAPS |= {"7": "T"}
+_SWAPS |= {"7": "T", "J": "I"}
 _MAX_SWAPS = 4
 # Field layouts of the data lines: (digit-only spans, letter-only spans, (number, check) spans).
 _TD3_FIELDS = (((9, 10), (13, 20), (21, 28), (42, 44)), ((10, 13),), ((0, 9, 9), (28, 42, 42)))
@@ -209,13 +209,14 @@ def td1_valid(line1: str, line2: str) -> bool:
 def _candidate_lines(text: str) -> list[str]:
     lines = []
     for raw in text.splitlines():
-        # MRZ has no lower case: lower-case letters after the first filler are misread '<'.
-        squeezed = re.sub(r"\s", "", raw)
+        squeezed = re.sub(r"\s", "", raw).replace("«", "<<").replace("‹", "<")
         cut = squeezed.find("<")
         if cut >= 0:
-            tail = re.sub(r"[a-z]", "<", squeezed[cut:])
+            # After the first filler, anything outside the MRZ alphabet (lower case, kana that
+            # jpn OCR makes of "<<") is a misread filler.
+            tail = re.sub(r"[^A-Z0-9<]", "<", squeezed[cut:])
             squeezed = squeezed[:cut] + tail
-        line = squeezed.upper().replace("«", "<<").replace("‹", "<")
+        line = squeezed.upper()
         if _LINE.match(line) and "<" in line:
             lines.append(line)
     return lines
@@ -311,6 +312,13 @@ def _number_signal(text: str) -> Signal | None:
     return None
 
 
+def _id_card_layout(doc: Document) -> Signal | None:
+    """Card layout of an ID card: ID-1, or ID-2 (TD2 cards), which shares the ID-3 ratio."""
+    found = [card_signal(NAME, doc, shape) for shape in ("id1", "id3")]
+    signals = [signal for signal in found if signal is not None]
+    return max(signals, key=lambda signal: WEIGHTS[signal.strength]) if signals else None
+
+
 class MrzDetector:
     """Passports (TD3) and ICAO ID cards (TD1, TD2); also passports whose MRZ OCR failed."""
 
@@ -364,10 +372,12 @@ class MrzDetector:
                 filename_signal(NAME, "passport", doc.name),
             ]
             results.append(conclude(NAME, "passport", [s for s in passport if s is not None]))
-        if not zones and any_label(text, ID_CARD_LABELS.groups[0]):
+        # An MRZ that OCR garbled still shows as fillers: the card's other signals must carry it.
+        unread_zone = _PREFILTER_CHARS in text
+        if not zones and (any_label(text, ID_CARD_LABELS.groups[0]) or unread_zone):
             card = [
                 label_signal(NAME, ID_CARD_LABELS, text, "identity card"),
-                card_signal(NAME, doc, "id1") if is_image(doc) else None,
+                _id_card_layout(doc) if is_image(doc) else None,
                 filename_signal(NAME, "id_card_icao", doc.name),
             ]
             results.append(conclude(NAME, "id_card_icao", [s for s in card if s is not None]))

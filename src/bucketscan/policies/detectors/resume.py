@@ -183,9 +183,8 @@ def _labels(lexicon: Lexicon, text: str, document: str) -> Signal | None:
     title = lexicon.groups[0][0]
     medium = len(found) >= 4 or (len(found) >= 2 and _is_heading(text, title))
     reason = f"{len(found)} distinct {document} headings"
-    return Signal(
-        NAME, "labels", Strength.MEDIUM if medium else Strength.WEAK, reason, "、".join(found[:6])
-    )
+    strength = Strength.MEDIUM if medium else Strength.WEAK
+    return Signal(NAME, "labels", strength, reason, "、".join(found[:6]), matches=len(found))
 
 
 class ResumeDetector:
@@ -212,11 +211,4 @@ class ResumeDetector:
             evidence = conclude(NAME, document_type, [s for s in signals if s is not None])
             if evidence is not None:
                 found.append(evidence)
-        return max(found, key=_resume_rank) if found else None
-
-
-def _resume_rank(evidence: Evidence) -> tuple[int, int, float, int]:
-    """Prefer the form with the most distinct headings when strengths tie."""
-    labels = next((s for s in evidence.signals if s.kind == "labels"), None)
-    count = len((labels.snippet or "").split("、")) if labels else 0
-    return (*rank(evidence)[:2], count, int(evidence.confidence * 1000))
+        return max(found, key=rank) if found else None

@@ -36,11 +36,14 @@ def conclude(detector: str, document_type: str, signals: Iterable[Signal]) -> Ev
     )
 
 
-def rank(evidence: Evidence) -> tuple[int, int, float]:
-    """Sort key for competing evidence: strong count, medium count, then confidence."""
+def rank(evidence: Evidence) -> tuple[int, int, int, float]:
+    """Sort key for competing evidence: strong count, medium count, labels matched (generic
+    labels such as 生年月日 fit several documents; the document's own ones pile up), then
+    confidence."""
     strengths = [signal.strength for signal in evidence.signals]
     return (
         strengths.count(Strength.STRONG),
         strengths.count(Strength.MEDIUM),
+        sum(signal.matches for signal in evidence.signals),
         evidence.confidence,
     )

@@ -13,12 +13,16 @@ from PIL import Image
 # ISO/IEC 7810 formats: long side / short side, and the tolerance we accept.
 CARD_RATIOS: tuple[tuple[str, float], ...] = (("id1", 85.60 / 53.98), ("id3", 125.0 / 88.0))
 RATIO_TOLERANCE = 0.06
-_PHOTO_TOLERANCE = 0.12
+_PHOTO_TOLERANCE = 0.15  # the synthetic phone photos skew ID-1 cards up to ≈ 1.80
 _OUTLINE_CONTRAST = 12.0  # grey levels (largest channel) between the inner and outer rings
 _WORK_SIDE = 800
 _MIN_AREA_SHARE = 0.10
 _TIGHT_CROP_SHARE = 0.90
 _QUAD_FILL = 0.92  # corner quad area / hull area: below this the outline is no quadrilateral
+_OPENING = 41  # px at the work size
+_FLATBED_WHITE = 235  # a background this bright in every channel is a scanner's lid
+_SHADOW_HUE = 0.04  # largest channel share difference from the table's own that still is table
+_EDGE_MARGIN = 0.005  # share of the frame: a corner this close to the edge lies on the frame
 
 Corners = NDArray[np.float32]
 
@@ -66,8 +70,24 @@ def side_lengths(corners: Corners) -> tuple[float, float]:
     return width, height
 
 
+def _shadow(pixels: NDArray[Any], background: NDArray[Any], threshold: float) -> NDArray[Any]:
+    """Pixels that are the table in shadow: darker in every channel, with the table's hue.
+
+    A document's cast shadow otherwise joins its outline and skews the measured ratio. A white
+    flatbed casts none, and a pale card on it is darker than the white with the same grey hue.
+    """
+    if float(background.min()) >= _FLATBED_WHITE:
+        return np.zeros(pixels.shape[:2], dtype=bool)
+    darker: NDArray[np.bool_] = (pixels - background).max(axis=2) <= threshold / 2
+    tone = pixels / np.maximum(pixels.sum(axis=2, keepdims=True), 1)
+    table_tone = background / max(float(background.sum()), 1.0)
+    same_hue: NDArray[np.bool_] = np.abs(tone - table_tone).max(axis=2) < _SHADOW_HUE
+    return darker & same_hue
+
+
 def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
-    """Two views of object outlines: colour difference from the border, and Canny edges."""
+    """Three views of object outlines: colour difference from the border (as is, and with thin
+    stripes opened away), and Canny edges."""
     blurred = cv2.GaussianBlur(rgb, (7, 7), 0).astype(np.int16)
     border = np.concatenate([blurred[0], blurred[-1], blurred[:, 0], blurred[:, -1]])
     background = np.median(border, axis=0)
@@ -76,11 +96,16 @@ def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
     border_distance = np.abs(border - background).max(axis=1)
     # A clean flatbed white needs a low threshold, a textured table a high one.
     threshold = float(np.clip(3 * np.std(border_distance) + 4, 6, 40))
-    mask = (distance > threshold).astype(np.uint8) * 255
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    raw = ((distance > threshold) & ~_shadow(blurred, background, threshold)).astype(np.uint8) * 255
+    closing = np.ones((15, 15), np.uint8)
+    mask = cv2.morphologyEx(raw, cv2.MORPH_CLOSE, closing)
+    # Grain or lighting stripes on a table can touch the document and spoil its outline; an
+    # opening wider than a stripe is thick cuts them off and leaves the document whole.
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_OPENING, _OPENING))
+    opened = cv2.morphologyEx(cv2.morphologyEx(raw, cv2.MORPH_OPEN, disk), cv2.MORPH_CLOSE, closing)
     gray = cv2.cvtColor(blurred.astype(np.uint8), cv2.COLOR_RGB2GRAY)
     edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((3, 3), np.uint8), iterations=2)
-    return [(mask, cv2.RETR_EXTERNAL), (edges, cv2.RETR_LIST)]
+    return [(mask, cv2.RETR_EXTERNAL), (opened, cv2.RETR_EXTERNAL), (edges, cv2.RETR_LIST)]
 
 
 def outlined(rgb: NDArray[np.uint8], corners: Corners) -> bool:
@@ -133,6 +158,19 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     return [points for _, points in found]
 
 
+def _on_edge(points: NDArray[np.float32], shape: tuple[int, ...]) -> bool:
+    """Whether a corner lies on the frame's edge."""
+    height, width = shape[:2]
+    margin = _EDGE_MARGIN * max(height, width)
+    xs, ys = points[:, 0], points[:, 1]
+    return bool(
+        (xs <= margin).any()
+        or (ys <= margin).any()
+        or (xs >= width - 1 - margin).any()
+        or (ys >= height - 1 - margin).any()
+    )
+
+
 def find_card(image: Image.Image) -> CardQuad | None:
     """The card-shaped quadrilateral in the image, or the image itself when tightly cropped."""
     scale = min(1.0, _WORK_SIDE / max(image.size))
@@ -141,7 +179,9 @@ def find_card(image: Image.Image) -> CardQuad | None:
     )
     rgb = np.asarray(small, dtype=np.uint8)
     frame_area = float(rgb.shape[0] * rgb.shape[1])
-    for points in _quads(rgb)[:6]:
+    # An outline running into the frame's edge is usually the document merged with a strip of
+    # unevenly lit background: outlines clear of the edge are tried first.
+    for points in sorted(_quads(rgb)[:6], key=lambda quad: _on_edge(quad, rgb.shape)):
         corners = _order(points)
         width, height = side_lengths(corners)
         if min(width, height) < 1 or width * height > _TIGHT_CROP_SHARE * frame_area:
@@ -155,6 +195,13 @@ def find_card(image: Image.Image) -> CardQuad | None:
     if card_kind(ratio) == "id1":  # a passport page and an A4 sheet share the ratio: id1 only
         return CardQuad(None, "id1", ratio, "frame")
     return None
+
+
+def between_kinds(ratio: float) -> bool:
+    """Whether a ratio lies between the ID-3 and ID-1 ratios, where a photo's perspective leaves
+    open which of the two it is (ID-1 cards measure down to ≈ 1.44, A4 pages up to ≈ 1.50)."""
+    id3, id1 = sorted(nominal for _kind, nominal in CARD_RATIOS)
+    return id3 < ratio < id1
 
 
 def rectify(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -13,6 +13,7 @@ from bucketscan.policies.extract import barcodes, faces, mrz_band
 from bucketscan.policies.extract.cues import (
     CardQuad,
     TextLayout,
+    between_kinds,
     find_card,
     rectify,
     side_lengths,
@@ -38,6 +39,7 @@ _BAND_MIN, _BAND_MAX, _MAX_BANDS = 0.03, 0.25, 2  # band height as a share of th
 _OSD_SIDE = 2000  # page text must stay legible for orientation detection
 UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
 _WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
+_AXIS_DOMINANCE = 1.4  # one neighbour direction outnumbers the other: the text lines' axis
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,11 @@ def _best_reading(
         return _noted(best, best_turn, notes)
     if not card_like and layout.sparse:
         return _noted(best, best_turn, notes)  # clutter (a texture): one reading is the bound
-    if not card_like and best[1].score < _TEXTLESS and best[1].confidence < UPRIGHT_CONFIDENCE:
-        return _noted(best, best_turn, notes)  # a page of junk only: no text to turn upright
+    # Junk only, and no clear text lines either: nothing to turn upright. (Clear lines read as
+    # junk are text upside down: Japanese read that way yields almost no confident characters.)
+    textless = best[1].score < _TEXTLESS and best[1].confidence < UPRIGHT_CONFIDENCE
+    if not card_like and textless and not layout.clear_axis:
+        return _noted(best, best_turn, notes)
     if not card_like and best[1].confidence < _WRONG_AXIS_CONFIDENCE:
         reading = read(turns[0], _AUTO_PSM)
         if _quality(reading[1]) > _quality(best[1]):
@@ -225,12 +230,25 @@ def _noted(
     return best
 
 
+def _settled(image: Image.Image, card: CardQuad | None) -> CardQuad | None:
+    """A quad whose ratio lies between ID-3 and ID-1, where a photo's perspective blurs the two,
+    is a card when its text runs along its long side and a page when along its short side."""
+    if card is None or card.corners is None or not between_kinds(card.ratio):
+        return card
+    layout = text_layout(rectify(image, replace(card, kind="id1"), CARD_SIDE))
+    if card.kind == "id3" and layout.along_rows > _AXIS_DOMINANCE * layout.along_columns:
+        return replace(card, kind="id1")
+    if card.kind == "id1" and layout.along_columns > _AXIS_DOMINANCE * layout.along_rows:
+        return replace(card, kind="id3")
+    return card
+
+
 def analyse(
     image: Image.Image, limits: ExtractLimits, source: str = "ocr"
 ) -> tuple[Page, tuple[str, ...]]:
     """OCR (at the best orientation), card shape, faces, MRZ band and barcodes of one image."""
     notes: list[str] = []
-    card = find_card(image)
+    card = _settled(image, find_card(image))
     if card is not None and card.kind == "id1":
         subject = rectify(image, card, CARD_SIDE)
         if card.source == "frame":
@@ -239,8 +257,8 @@ def analyse(
         side = min(PAGE_SIDE, max(MIN_SIDE, round(max(side_lengths(card.corners)))))
         # Tesseract drops text inside bordered tables (資格確認書, résumé forms): erase the rules.
         subject = erase_rulings(rectify(image, card, side, landscape=False))
-    else:
-        subject = _fit(image, PAGE_SIDE, MIN_SIDE)
+    else:  # a page scanned on white, or no document outline found: the same for its tables
+        subject = erase_rulings(_fit(image, PAGE_SIDE, MIN_SIDE))
     use_ocr = limits.ocr and ocr_available()
     text_parts: list[str] = []
     layout = text_layout(subject) if use_ocr else None
@@ -250,7 +268,7 @@ def analyse(
     elif use_ocr and layout is not None:
         subject, reading = _best_reading(subject, card, layout, limits, notes)
         text_parts.append(reading.text)
-        if card is not None and card.kind == "id1" and _upright(reading, GOOD_SCORE):
+        if _upright(reading, GOOD_SCORE):  # titles printed light on a dark band
             text_parts.extend(_band_text(subject, limits))
         if reading.note:
             notes.append(reading.note)
