@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
 from bucketscan.policies.extract.ocr import _from_tsv, run_tesseract
 from bucketscan.synthetic import camera, cards, numbers
-from bucketscan.synthetic.people import japanese_person
+from bucketscan.synthetic.people import foreign_person, japanese_person
 
 pytestmark = [
     pytest.mark.ocr,
@@ -204,3 +204,12 @@ def _bordered_form() -> Image.Image:
 def test_ruled_form_scanned_to_an_image_reads_its_cells() -> None:
     text = extract(_png(_bordered_form()), "scan.png").text.replace(" ", "")
     assert "33120015" in text and "事業所名称" in text
+
+
+def test_light_titles_of_a_white_card_scanned_on_an_a4_pdf_are_read() -> None:
+    # A white card on a white bed has no outline; its titles are printed light on colour bands.
+    rng = random.Random("aadhaar-pdf-0")
+    card = cards.aadhaar_card(rng, foreign_person(rng, "IND"))
+    scan, _extension = camera.pdf_image_only(rng, card, True)
+    text = extract(scan, "scan.pdf").text
+    assert "Government of India" in text

@@ -36,6 +36,7 @@ _AUTO_PSM = 3  # Tesseract's own layout analysis: separates text blocks from a c
 _LINE_PSM = 7  # a single text line
 _BAND_DARKNESS = 0.72  # a band row's median is this much darker than the card's
 _BAND_MIN, _BAND_MAX, _MAX_BANDS = 0.03, 0.25, 2  # band height as a share of the card's
+_MARGIN_WHITE = 200  # grey level: anything darker is content, not the scanner's white margin
 _OSD_SIDE = 2000  # page text must stay legible for orientation detection
 UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
 _WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
@@ -210,9 +211,21 @@ def dark_bands(card: Image.Image) -> list[tuple[int, int]]:
     return bands[:_MAX_BANDS]
 
 
-def _band_text(card: Image.Image, limits: ExtractLimits) -> list[str]:
+def _content(image: Image.Image) -> Image.Image:
+    """The image cropped to what differs from its white margin (a card scanned on an A4 page)."""
+    gray = np.asarray(image.convert("L"), dtype=np.uint8)
+    rows, columns = np.nonzero(gray < _MARGIN_WHITE)
+    if not len(rows):
+        return image
+    return image.crop(
+        (int(columns.min()), int(rows.min()), int(columns.max()) + 1, int(rows.max()) + 1)
+    )
+
+
+def _band_text(subject: Image.Image, limits: ExtractLimits) -> list[str]:
     """Light-on-dark band text, each band inverted and read as one line."""
     lines = []
+    card = _content(subject)
     for top, bottom in dark_bands(card):
         band = card.convert("L").crop((0, top, card.width, bottom))
         flipped = ImageOps.autocontrast(ImageOps.invert(band))
