@@ -33,7 +33,7 @@ from bucketscan.synthetic import (
     resumes,
 )
 from bucketscan.synthetic.__main__ import main
-from bucketscan.synthetic.corpus import SyntheticFile, generate_corpus
+from bucketscan.synthetic.corpus import SyntheticFile, generate_captures, generate_corpus
 from bucketscan.synthetic.faces import draw_face
 
 SEED = 11
@@ -381,3 +381,14 @@ def test_current_job_is_the_latest_one() -> None:
         past = re.search(r"\((\d{4}) - (\d{4})\)\n", cv)
         assert present and past, cv
         assert int(past.group(2)) == int(present.group(1)) <= resumes.TODAY.year - 1
+
+
+def test_captures_put_every_document_type_through_each_variant() -> None:
+    variants = ("scan-png", "scan-jpeg")  # the cheapest captures to render
+    files = list(generate_captures(5, variants))
+    for document_type in DOCUMENT_TYPES:
+        got = {file.variant for file in files if file.document_type == document_type}
+        assert got == set(variants), document_type
+    assert all(file.category is not None for file in files)
+    again = itertools.islice(generate_captures(5, variants), 3)
+    assert [file.data for file in again] == [file.data for file in files[:3]]

@@ -356,6 +356,28 @@ def generate_corpus(
             position += 1
 
 
+def generate_captures(seed: int, variants: tuple[str, ...]) -> Iterator[SyntheticFile]:
+    """Every ID document side and résumé form captured in each of `variants` (see
+    IMAGE_VARIANTS): a stress set for one kind of capture, such as phone photos only."""
+    for document_type, build_id in _ID_BUILDERS.items():
+        rng = random.Random(f"captures{seed}:{document_type}")
+        category = DOCUMENT_TYPES[document_type].value
+        for sheet in build_id(rng, seed % 4):
+            for variant in variants:
+                data, extension = IMAGE_VARIANTS[variant](rng, sheet.image, sheet.card)
+                name = f"{document_type}-{sheet.stems[0]}-{variant}{extension}"
+                yield SyntheticFile(name, data, category, document_type, variant)
+    for document_type, build_resume in _RESUME_BUILDERS.items():
+        rng = random.Random(f"captures{seed}:{document_type}")
+        category = DOCUMENT_TYPES[document_type].value
+        form, _stems = build_resume(rng, seed % 2)
+        for variant in variants:
+            data, extension = _form_image(rng, form, variant)
+            yield SyntheticFile(
+                f"{document_type}-{variant}{extension}", data, category, document_type, variant
+            )
+
+
 def write_corpus(directory: Path, seed: int, per_type: int = 4) -> Path:
     """Write the files and manifest.json ({seed, per_type, files: [...]}); returns its path."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from PIL import Image
 # ISO/IEC 7810 formats: long side / short side, and the tolerance we accept.
 CARD_RATIOS: tuple[tuple[str, float], ...] = (("id1", 85.60 / 53.98), ("id3", 125.0 / 88.0))
 RATIO_TOLERANCE = 0.06
-_PHOTO_TOLERANCE = 0.15  # the synthetic phone photos skew ID-1 cards up to ≈ 1.80
+_PHOTO_TOLERANCE = 0.15  # a phone photo's perspective skews an ID-1 card's ratio up to ≈ 1.80
 _OUTLINE_CONTRAST = 12.0  # grey levels (largest channel) between the inner and outer rings
 _WORK_SIDE = 800
 _MIN_AREA_SHARE = 0.10
@@ -248,8 +248,16 @@ class TextLayout:
     @property
     def axis(self) -> str:
         """ "vertical" when lines run up/down (a page turned 90°), else "horizontal"."""
-        vertical = self.along_columns > _AXIS_DOMINANCE * self.along_rows
-        return "vertical" if vertical else "horizontal"
+        return "vertical" if self.direction == "columns" else "horizontal"
+
+    @property
+    def direction(self) -> str | None:
+        """ "rows" or "columns" when neighbours line up along one clearly more (by 1.4×)."""
+        if self.along_rows > _AXIS_DOMINANCE * self.along_columns:
+            return "rows"
+        if self.along_columns > _AXIS_DOMINANCE * self.along_rows:
+            return "columns"
+        return None
 
     @property
     def clear_axis(self) -> bool:

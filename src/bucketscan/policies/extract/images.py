@@ -40,7 +40,6 @@ _MARGIN_WHITE = 200  # grey level: anything darker is content, not the scanner's
 _OSD_SIDE = 2000  # page text must stay legible for orientation detection
 UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
 _WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
-_AXIS_DOMINANCE = 1.4  # one neighbour direction outnumbers the other: the text lines' axis
 
 
 @dataclass(frozen=True)
@@ -249,9 +248,9 @@ def _settled(image: Image.Image, card: CardQuad | None) -> CardQuad | None:
     if card is None or card.corners is None or not between_kinds(card.ratio):
         return card
     layout = text_layout(rectify(image, replace(card, kind="id1"), CARD_SIDE))
-    if card.kind == "id3" and layout.along_rows > _AXIS_DOMINANCE * layout.along_columns:
+    if card.kind == "id3" and layout.direction == "rows":
         return replace(card, kind="id1")
-    if card.kind == "id1" and layout.along_columns > _AXIS_DOMINANCE * layout.along_rows:
+    if card.kind == "id1" and layout.direction == "columns":
         return replace(card, kind="id3")
     return card
 
