@@ -7,6 +7,7 @@ import pytest
 from bucketscan.policies.classify import classify_document
 from bucketscan.policies.detectors.mrz import check_digit, find_zones
 from bucketscan.records.content import Document, ImageCues, Page
+from bucketscan.synthetic import mrz
 
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 TD3_JPN = (
@@ -163,11 +164,10 @@ def test_id_card_with_unreadable_mrz_and_no_face_stays_quiet() -> None:
 
 
 def _td1_with_number(number: str) -> str:
-    line1 = f"I<UTO{number}{check_digit(number)}" + "<" * 15
-    dates = "7408122F1204159UTO"
-    line2 = dates + "<" * 11
-    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
-    return f"{line1}\n{line2}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+    holder = mrz.Holder(
+        "I", "UTO", "ERIKSSON", "ANNA MARIA", number, "UTO", "740812", "F", "120415"
+    )
+    return "\n".join(mrz.td1(holder))
 
 
 def test_j_read_as_i_in_a_document_number_is_repaired_by_its_check_digit() -> None:

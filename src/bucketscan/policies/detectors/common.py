@@ -35,19 +35,22 @@ def _cues(doc: Document) -> tuple[ImageCues, ...]:
     return tuple(page.cues for page in doc.pages if page.cues is not None)
 
 
-def card_signal(detector: str, doc: Document, shape: str) -> Signal | None:
-    """Card layout: card shape and a face together are one medium cue; either alone is weak.
+def card_signal(detector: str, doc: Document, *shapes: str) -> Signal | None:
+    """Card layout: a card of one of `shapes` and a face together are one medium cue; either
+    alone is weak.
 
     A face on a card-shaped object is what an identity card looks like, but neither proves a
     document on its own (portraits have faces, loyalty and business cards are card-shaped),
     and the pair still needs a second, document-specific medium signal to alert.
     """
     cues = _cues(doc)
-    shaped = [cue for cue in cues if cue.card_shape == shape]
-    if any(cue.faces >= 1 for cue in shaped):
-        return Signal(detector, "card_layout", Strength.MEDIUM, f"{shape} card shape with a face")
+    shaped = [cue for cue in cues if cue.card_shape in shapes]
+    with_face = [cue for cue in shaped if cue.faces >= 1]
+    if with_face:
+        reason = f"{with_face[0].card_shape} card shape with a face"
+        return Signal(detector, "card_layout", Strength.MEDIUM, reason)
     if shaped:
-        return Signal(detector, "card_shape", Strength.WEAK, f"{shape} card shape")
+        return Signal(detector, "card_shape", Strength.WEAK, f"{shaped[0].card_shape} card shape")
     if any(cue.faces >= 1 for cue in cues):
         return Signal(detector, "face", Strength.WEAK, "a face in the image")
     return None

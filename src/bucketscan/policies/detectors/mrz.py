@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bucketscan.policies.detectors.common import card_signal, is_image, label_signal, mrz_band
 from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
 from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import WEIGHTS, conclude, rank
+from bucketscan.policies.detectors.scoring import conclude, rank
 from bucketscan.policies.redact import mask_mrz_line, mask_number
 from bucketscan.records.content import Document, Evidence, Signal, Strength
 
@@ -312,13 +312,6 @@ def _number_signal(text: str) -> Signal | None:
     return None
 
 
-def _id_card_layout(doc: Document) -> Signal | None:
-    """Card layout of an ID card: ID-1, or ID-2 (TD2 cards), which shares the ID-3 ratio."""
-    found = [card_signal(NAME, doc, shape) for shape in ("id1", "id3")]
-    signals = [signal for signal in found if signal is not None]
-    return max(signals, key=lambda signal: WEIGHTS[signal.strength]) if signals else None
-
-
 class MrzDetector:
     """Passports (TD3) and ICAO ID cards (TD1, TD2); also passports whose MRZ OCR failed."""
 
@@ -377,7 +370,8 @@ class MrzDetector:
         if not zones and (any_label(text, ID_CARD_LABELS.groups[0]) or unread_zone):
             card = [
                 label_signal(NAME, ID_CARD_LABELS, text, "identity card"),
-                _id_card_layout(doc) if is_image(doc) else None,
+                # ID-1, or ID-2 (TD2 cards), which shares the ID-3 ratio
+                card_signal(NAME, doc, "id1", "id3") if is_image(doc) else None,
                 filename_signal(NAME, "id_card_icao", doc.name),
             ]
             results.append(conclude(NAME, "id_card_icao", [s for s in card if s is not None]))

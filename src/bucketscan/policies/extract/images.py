@@ -242,17 +242,23 @@ def _noted(
     return best
 
 
-def _settled(image: Image.Image, card: CardQuad | None) -> CardQuad | None:
+def _settled(
+    image: Image.Image, card: CardQuad | None
+) -> tuple[CardQuad | None, Image.Image | None]:
     """A quad whose ratio lies between ID-3 and ID-1, where a photo's perspective blurs the two,
-    is a card when its text runs along its long side and a page when along its short side."""
+    is a card when its text runs along its long side and a page when along its short side.
+
+    Also returns the card flattening made to judge it (reused when it is read as a card).
+    """
     if card is None or card.corners is None or not between_kinds(card.ratio):
-        return card
-    layout = text_layout(rectify(image, replace(card, kind="id1"), CARD_SIDE))
-    if card.kind == "id3" and layout.direction == "rows":
-        return replace(card, kind="id1")
-    if card.kind == "id1" and layout.direction == "columns":
-        return replace(card, kind="id3")
-    return card
+        return card, None
+    flat = rectify(image, replace(card, kind="id1"), CARD_SIDE)
+    direction = text_layout(flat).direction
+    if card.kind == "id3" and direction == "rows":
+        return replace(card, kind="id1"), flat
+    if card.kind == "id1" and direction == "columns":
+        return replace(card, kind="id3"), flat
+    return card, flat
 
 
 def analyse(
@@ -260,9 +266,9 @@ def analyse(
 ) -> tuple[Page, tuple[str, ...]]:
     """OCR (at the best orientation), card shape, faces, MRZ band and barcodes of one image."""
     notes: list[str] = []
-    card = _settled(image, find_card(image))
+    card, flat = _settled(image, find_card(image))
     if card is not None and card.kind == "id1":
-        subject = rectify(image, card, CARD_SIDE)
+        subject = flat if flat is not None else rectify(image, card, CARD_SIDE)
         if card.source == "frame":
             notes.append("card shape from the whole image (tight crop)")
     elif card is not None and card.corners is not None and card.outlined:  # ID-3 or A4 sheet
