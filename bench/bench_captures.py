@@ -19,7 +19,7 @@ from bucketscan.policies.extract import ExtractLimits, extract
 from bucketscan.synthetic.corpus import generate_captures
 
 CAPTURES = {
-    "photos": ("photo-tilted", "photo-rotated", "photo-exif"),
+    "photos": ("photo-tilted", "photo-rotated", "photo-exif", "photo-lowres"),
     "scans": ("scan-jpeg", "scan-png", "pdf-image-only"),
 }
 

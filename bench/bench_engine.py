@@ -105,7 +105,33 @@ def metadata_benchmark(objects: int) -> None:
                       f"{seconds:.2f}s, ratio {seconds / floor:.3f} to the floor")  # fmt: skip
 
 
-def content_benchmark(total: int, seed_value: int) -> None:
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def ocr_cost(files: list[tuple[str, bytes]], engine: str) -> None:
+    """CPU seconds of extraction and detection per distinct image, one process, one thread."""
+    from bucketscan.policies.classify import classify_document
+    from bucketscan.policies.extract import ExtractLimits, extract
+
+    limits = ExtractLimits(ocr_engine=engine)
+    costs: list[tuple[float, str]] = []
+    distinct = {key.split("-", 1)[1]: data for key, data in files}  # benign files repeat
+    for key, data in distinct.items():
+        start = _cpu()
+        document = extract(data, key, limits)
+        classify_document(document)
+        if any(page.source == "ocr" for page in document.pages):
+            costs.append((_cpu() - start, key))
+    if costs:
+        mean = sum(cost for cost, _ in costs) / len(costs)
+        worst = max(costs)
+        print(f"  OCR'd files: {len(costs)} distinct, {mean:.2f} CPU-s mean per image, "
+              f"worst {worst[0]:.2f} ({worst[1]})")  # fmt: skip
+
+
+def content_benchmark(total: int, seed_value: int, engine: str) -> None:
     """A public bucket where 5% of the files are synthetic ID scans or résumés."""
     from bucketscan.synthetic.corpus import generate_corpus
 
@@ -119,13 +145,14 @@ def content_benchmark(total: int, seed_value: int) -> None:
     with moto_server() as endpoint:
         client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
         seed(client, "content", files, policy_prefix="")
-        seconds, outcome = scan_seconds(endpoint, "content", ScanOptions())
+        seconds, outcome = scan_seconds(endpoint, "content", ScanOptions(ocr_engine=engine))
     summary = outcome.summary
     print(f"content scan, {total} objects ({len(files) - (total - wanted)} sensitive), "
           f"{os.cpu_count()} workers: {seconds:.1f}s, {total / seconds:.1f} objects/s, "
           f"{len(outcome.findings)} findings")  # fmt: skip
     print("  time by stage (summed over threads/processes):", json.dumps(summary.timings))
     print("  requests:", json.dumps(summary.cost.requests), f"bytes read {summary.cost.bytes_read}")
+    ocr_cost(files, engine)
 
 
 def memory_child(objects: int) -> None:
@@ -166,6 +193,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--memory-child", type=int)
     parser.add_argument("--only", choices=["metadata", "content", "memory"])
+    parser.add_argument("--ocr-engine", default="auto", choices=["auto", "ppocr", "tesseract"])
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request log lines
     if args.memory_child:
@@ -177,7 +205,7 @@ def main() -> None:
     if args.only in (None, "metadata"):
         metadata_benchmark(args.objects)
     if args.only in (None, "content"):
-        content_benchmark(args.content, args.seed)
+        content_benchmark(args.content, args.seed, args.ocr_engine)
     if args.only in (None, "memory"):
         memory_benchmark([int(size) for size in args.memory.split(",")])
 

@@ -21,6 +21,7 @@ from bucketscan.policies.extract.cues import (
 from bucketscan.policies.extract.faces import find_faces
 from bucketscan.policies.extract.images import dark_bands
 from bucketscan.policies.extract.mrz_band import find_band, line_height
+from bucketscan.records.content import Code
 from bucketscan.synthetic.faces import draw_face
 
 FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
@@ -99,18 +100,19 @@ def test_no_mrz_band_on_plain_text_page() -> None:
 
 @pytest.mark.ocr
 @pytest.mark.skipif(not ocr_available(), reason="tesseract not installed")
-def test_mrz_band_is_read_into_page_text() -> None:
+@pytest.mark.parametrize("engine", ["tesseract", "ppocr"])
+def test_mrz_band_is_read_into_typed_lines(engine: str) -> None:
     buffer = io.BytesIO()
     _passport_page().save(buffer, "PNG")
-    document = extract(buffer.getvalue(), "passport.png")
+    document = extract(buffer.getvalue(), "passport.png", ExtractLimits(ocr_engine=engine))
     cues = document.pages[0].cues
     assert cues is not None and cues.mrz_band
-    band = document.text.split("[mrz]\n", 1)[1].splitlines()
+    band = document.mrz_lines
     assert band[0].startswith("P<JPNSAMPLE<<HANAK")  # O/0 confusion is left to the MRZ detector
     assert "9001012F3001018" in band[1]
 
 
-def test_qr_code_is_decoded_into_text() -> None:
+def test_qr_code_is_decoded_as_a_typed_code() -> None:
     import zxingcpp
 
     barcode = zxingcpp.create_barcode("123456789018", zxingcpp.BarcodeFormat.QRCode)
@@ -119,8 +121,9 @@ def test_qr_code_is_decoded_into_text() -> None:
     card.paste(symbol, (600, 150))
     buffer = io.BytesIO()
     card.save(buffer, "PNG")
-    document = extract(buffer.getvalue(), "back.png", ExtractLimits(ocr=False))
-    assert "[barcode QR] 123456789018" in document.text
+    document = extract(buffer.getvalue(), "back.png", ExtractLimits(ocr_engine="none"))
+    assert Code("QR", "123456789018") in document.codes
+    assert "123456789018" not in document.text
 
 
 def _in_perspective(item: Image.Image, corners: list[tuple[float, float]]) -> Image.Image:
@@ -267,7 +270,7 @@ def _photographed(sheet: Image.Image, squeeze: float) -> Image.Image:
 def _card_shape(photo: Image.Image) -> str | None:
     buffer = io.BytesIO()
     photo.save(buffer, "PNG")
-    cues = extract(buffer.getvalue(), "photo.png", ExtractLimits(ocr=False)).pages[0].cues
+    cues = extract(buffer.getvalue(), "photo.png", ExtractLimits(ocr_engine="none")).pages[0].cues
     return cues.card_shape if cues else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bucketscan.policies.classify import classify_document
-from bucketscan.records.content import Document, ImageCues, Page
+from bucketscan.records.content import Code, Document, ImageCues, Page
 
 CARD = ImageCues(1011, 638, card_shape="id1", faces=1, face_side="left")
 US_FRONT = "CALIFORNIA DRIVER LICENSE\nDL Y1234567\nEXP 01/02/2030\nDOB 03/04/1990\nCLASS C\nSEX F"
@@ -17,10 +17,11 @@ US_FIELDS = (
 )
 
 CASES = [
+    # a text file cannot forge a decoded barcode
     (
         "[barcode PDF417] @\n\x1e\rANSI 636014090102DL00410278ZC03190008DLDAQY1234567",
-        "drivers_license_us",
-        {"aamva_barcode"},
+        None,
+        set(),
         None,
     ),
     (US_FRONT, "drivers_license_us", {"labels", "card_layout"}, CARD),
@@ -78,3 +79,13 @@ def test_foreign_ids(
     assert kinds <= {signal.kind for signal in result.evidence}
     assert all("Y1234567" not in (s.snippet or "") for s in result.evidence)
     assert all("2341 2346" not in (s.snippet or "") for s in result.evidence)
+
+
+def test_aamva_barcode_is_strong() -> None:
+    code = Code("PDF417", "@\n\x1e\rANSI 636014090102DL00410278ZC03190008DLDAQY1234567")
+    result = classify_document(
+        Document("back.jpg", "image/jpeg", (Page("", "ocr", codes=(code,)),))
+    )
+    assert result.document_type == "drivers_license_us"
+    assert {"aamva_barcode"} <= {signal.kind for signal in result.evidence}
+    assert all("Y1234567" not in (s.snippet or "") for s in result.evidence)

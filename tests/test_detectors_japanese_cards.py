@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bucketscan.policies.classify import classify_document
-from bucketscan.policies.detectors.drivers_license_jp import (
-    DriversLicenseJpDetector,
-    check_digit_ok,
-)
+from bucketscan.policies.detectors.drivers_license_jp import DRIVERS_LICENSE_JP, check_digit_ok
+from bucketscan.policies.detectors.family import FamilyDetector
 from bucketscan.records.content import Document, ImageCues, Page
 
 DL_LABELS = "運転免許証\n免許の条件等 眼鏡等\n優良\n二・小・原\n東京都公安委員会"
@@ -98,5 +96,5 @@ def test_generic_labels_shared_with_a_licence_do_not_outrank_the_cards_own() -> 
         "交付年月日 2020年02月23日\nこのカードは2025年02月23日まで有効です"
     )
     doc = Document("x.jpg", "image/jpeg", (Page(text, "ocr", CARD),))
-    assert DriversLicenseJpDetector().inspect(doc) is not None
+    assert FamilyDetector(DRIVERS_LICENSE_JP).inspect(doc) is not None
     assert classify_document(doc).document_type == "residence_card_jp"

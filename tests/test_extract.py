@@ -14,7 +14,7 @@ from bucketscan.policies.extract import ExtractLimits, extract
 from bucketscan.policies.extract.sniff import DOCX, XLSX
 
 FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
-NO_OCR = ExtractLimits(ocr=False)
+NO_OCR = ExtractLimits(ocr_engine="none")
 JAPANESE = "氏名 山田太郎 個人番号 1234"
 
 
@@ -221,6 +221,6 @@ def test_page_limit_is_noted() -> None:
     buffer = io.BytesIO()
     frames = [Image.new("RGB", (50, 50), "white") for _ in range(3)]
     frames[0].save(buffer, "PDF", save_all=True, append_images=frames[1:])
-    document = extract(buffer.getvalue(), "x.pdf", ExtractLimits(max_pages=2, ocr=False))
+    document = extract(buffer.getvalue(), "x.pdf", ExtractLimits(max_pages=2, ocr_engine="none"))
     assert len(document.pages) == 2
     assert any("only the first 2" in note for note in document.notes)

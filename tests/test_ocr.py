@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
+from bucketscan.policies.extract import ExtractLimits, extract, ocr_available, ppocr
 from bucketscan.policies.extract.ocr import _from_tsv, run_tesseract
 from bucketscan.synthetic import camera, cards, numbers
 from bucketscan.synthetic.people import foreign_person, japanese_person
@@ -21,6 +21,7 @@ pytestmark = [
     pytest.mark.skipif(not ocr_available(), reason="tesseract not installed"),
 ]
 FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
+ENGINES = ["tesseract", *([] if ppocr.missing() else ["ppocr"])]
 
 
 def _card() -> Image.Image:
@@ -70,7 +71,7 @@ def test_timeout_is_enforced_and_noted() -> None:
 
 
 def test_ocr_disabled_is_visible_in_notes() -> None:
-    document = extract(_on_table(_card(), 0), "scan.jpg", ExtractLimits(ocr=False))
+    document = extract(_on_table(_card(), 0), "scan.jpg", ExtractLimits(ocr_engine="none"))
     assert "個人番号" not in document.text
     assert any("OCR skipped" in note for note in document.notes)
 
@@ -96,15 +97,18 @@ def test_page_turned_sideways_is_read_upright(turn: int) -> None:
     assert "Education" in document.text
 
 
-def test_texture_without_text_skips_ocr() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_texture_without_text_is_read_as_nothing(engine: str) -> None:
     rng = np.random.default_rng(3)
     coarse = rng.normal(0, 1, (121, 161)).astype(np.float32)
     grey = np.clip(128 + cv2.resize(coarse, (1280, 960)) * 25, 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(grey).convert("RGB").save(buffer, "JPEG")
-    document = extract(buffer.getvalue(), "IMG_0002.jpg")
+    document = extract(buffer.getvalue(), "IMG_0002.jpg", ExtractLimits(ocr_engine=engine))
     assert document.text == ""
-    assert any("no text-like line structure" in note for note in document.notes)
+    assert document.unreadable is None  # nothing document-like: read, and nothing there
+    if engine == "tesseract":
+        assert any("no text-like line structure" in note for note in document.notes)
 
 
 def _banded_card() -> Image.Image:
@@ -120,10 +124,12 @@ def _banded_card() -> Image.Image:
     return card
 
 
-def test_light_title_on_a_dark_band_is_read() -> None:
-    document = extract(_on_table(_banded_card(), 0), "IMG_0003.jpg")
-    assert "Government of India" in document.text
-    assert "Sharma Priya" in document.text
+@pytest.mark.parametrize("engine", ENGINES)
+def test_light_title_on_a_dark_band_is_read(engine: str) -> None:
+    limits = ExtractLimits(ocr_engine=engine)
+    document = extract(_on_table(_banded_card(), 0), "IMG_0003.jpg", limits)
+    assert "Government of India" in document.text  # the light title on its dark band
+    assert "Sharma" in document.text and "Priya" in document.text
 
 
 def _tsv(*words: tuple[str, float]) -> str:

@@ -440,7 +440,7 @@ def test_scan_end_to_end_reports_public_resumes_with_their_exposure(emulator: Az
     provider = open_azure(
         None, emulator.connection_string(HR), ("e2e-public", "e2e-private"), meter
     )
-    outcome = run_scan(provider, ScanOptions(workers=1, ocr=False), (), meter=meter)
+    outcome = run_scan(provider, ScanOptions(workers=1, ocr_engine="none"), (), meter=meter)
     by_name = {result.ref.name: result for result in outcome.buckets}
     assert by_name["e2e-public"].access.read is PUB
     assert by_name["e2e-private"].access.read is PRIV

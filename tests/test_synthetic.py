@@ -24,6 +24,7 @@ from bucketscan.records.content import DOCUMENT_TYPES
 from bucketscan.synthetic import (
     camera,
     cards,
+    draw,
     forms,
     mrz,
     negatives,
@@ -392,3 +393,121 @@ def test_captures_put_every_document_type_through_each_variant() -> None:
     assert all(file.category is not None for file in files)
     again = itertools.islice(generate_captures(5, variants), 3)
     assert [file.data for file in again] == [file.data for file in files[:3]]
+
+
+# --- capture realism: one homography, low resolution, fonts, printed backgrounds ---------------
+
+
+@pytest.mark.parametrize("variant", sorted(camera.IMAGE_VARIANTS))
+def test_every_capture_is_deterministic(variant: str) -> None:
+    def capture() -> bytes:
+        rng = random.Random(f"capture:{variant}")
+        sheet = cards.residence_card(rng, people.foreign_person(rng))
+        return camera.IMAGE_VARIANTS[variant](rng, sheet, True)[0]
+
+    assert capture() == capture()
+
+
+@pytest.mark.parametrize("card", [True, False])
+def test_the_homography_keeps_the_document_inside_the_frame(card: bool) -> None:
+    size = draw.ID1 if card else draw.A4
+    rolls = []
+    for seed in range(300):
+        rng = random.Random(seed)
+        shot = camera.plan_shot(rng, size, card, quality=("normal", "low")[seed % 2])
+        width, height = shot.frame
+        corners = shot.corners(size)
+        assert (corners >= 0).all(), seed
+        assert (corners[:, 0] <= width).all() and (corners[:, 1] <= height).all(), seed
+        assert min(shot.frame) >= camera.MIN_FRAME and max(shot.frame) <= camera.MAX_FRAME + 1
+        # One projective map, not four jittered corners: straight lines stay straight, so the
+        # middle of the document lands where its projected diagonals cross.
+        centre = shot.project(np.array([[size[0] / 2, size[1] / 2]], float))[0]
+        (x1, y1), (x2, y2), (x3, y3), (x4, y4) = corners[0], corners[2], corners[1], corners[3]
+        t = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / (
+            (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+        )
+        assert np.allclose(centre, (x1 + t * (x2 - x1), y1 + t * (y2 - y1)), atol=1e-6)
+        top = corners[1] - corners[0]
+        rolls.append(np.degrees(np.arctan2(top[1], top[0])) % 360)
+    # Rotations cover the whole circle, and some shots are foreshortened (tilted).
+    assert {int(angle // 90) for angle in rolls} == {0, 1, 2, 3}
+    tilted = [camera.plan_shot(random.Random(seed), size, card).matrix[2, :2] for seed in range(20)]
+    assert max(float(np.abs(row).max()) for row in tilted) > 1e-5
+
+
+def test_low_resolution_captures_show_a_card_300_to_500_pixels_wide() -> None:
+    for seed in range(60):
+        shot = camera.plan_shot(random.Random(seed), draw.ID1, True, quality="low")
+        assert 300 <= shot.apparent(draw.ID1) <= 500 + 1e-6, seed
+    rng = random.Random(4)
+    sheet = cards.drivers_license_jp(rng, people.japanese_person(rng))
+    data, extension = camera.photo_lowres(rng, sheet, True)
+    image = Image.open(io.BytesIO(data))
+    assert extension == ".jpg" and image.format == "JPEG"
+    assert min(image.size) >= camera.MIN_FRAME and max(image.size) <= 1100
+    assert not image.getexif()  # forwarded by a chat app: no camera tags left
+
+
+def test_upright_shots_stay_near_level() -> None:
+    for seed in range(200):
+        shot = camera.plan_shot(random.Random(seed), draw.ID1, True, upright=True)
+        corners = shot.corners(draw.ID1)
+        top = corners[1] - corners[0]
+        assert abs(np.degrees(np.arctan2(top[1], top[0]))) < 45, seed
+
+
+def test_documents_draw_their_fonts_from_the_rng() -> None:
+    picked = {
+        (faces["gothic"].path, faces["latin"].path)
+        for faces in (draw.pick_typefaces(random.Random(seed)) for seed in range(40))
+    }
+    installed = len(draw.installed("gothic")) * len(draw.installed("latin"))
+    assert len(picked) >= min(3, installed)
+    for faces in (draw.pick_typefaces(random.Random(seed)) for seed in range(40)):
+        assert all(face.path.exists() for face in faces.values())
+
+
+def test_missing_font_files_fall_back_without_crashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = draw.Typeface(Path("/nonexistent/font.ttf"))
+    monkeypatch.setitem(draw.FAMILIES, "latin", (gone,))
+    monkeypatch.setitem(draw.FAMILIES, "mono", (gone,))
+    rng = random.Random(1)
+    assert draw.installed("latin") == draw.installed("gothic")
+    passports.passport_page(rng, people.foreign_person(rng))  # Latin and MRZ text still drawn
+    for kind in draw.FAMILIES:
+        monkeypatch.setitem(draw.FAMILIES, kind, (gone,))
+    image = cards.my_number_front(rng, people.japanese_person(rng))
+    assert image.size == draw.ID1
+    assert draw.font(20, "gothic") is not None
+
+
+def test_cards_are_printed_on_patterned_tinted_backgrounds() -> None:
+    rng = random.Random(6)
+    person = people.japanese_person(rng)
+    for sheet in (cards.drivers_license_jp(rng, person), cards.insurance_card(rng, person)):
+        grey = np.asarray(sheet.convert("L"), dtype=np.float32)
+        blank = grey[600:630, 700:1000]  # a margin with no printed field
+        assert blank.std() > 1.0  # guilloche lines and a gradient, not a flat fill
+        assert 150 < blank.mean() < 254
+    first = np.asarray(cards.residence_card(random.Random(1), people.foreign_person(rng)))
+    second = np.asarray(cards.residence_card(random.Random(2), people.foreign_person(rng)))
+    assert np.abs(first[5:25, 300:500].astype(int) - second[5:25, 300:500]).mean() > 1
+
+
+def test_kokuho_insurer_numbers_are_six_luhn_digits() -> None:
+    rng = random.Random(8)
+    for _ in range(100):
+        number = numbers.insurer_number_kokuho(rng)
+        assert re.fullmatch(r"\d{6}", number) and luhn.is_valid(number)
+
+
+def test_japanese_passport_validity_follows_its_number() -> None:
+    rng = random.Random(1)
+    assert passports.validity_years(rng, "TK1234567", japanese=True) == 10
+    assert passports.validity_years(rng, "MA1234567", japanese=True) == 5
+    heights = set()
+    for seed in range(30):
+        rng = random.Random(seed)
+        heights.add(passports.passport_page(rng, people.japanese_person(rng)).height)
+    assert heights == {draw.ID3[1], 2 * draw.ID3[1]}  # data pages and open booklets

@@ -35,7 +35,7 @@ def classify_document(doc: Document) -> Classification:
         if evidence is not None:
             found.append(evidence)
     if not found:
-        return Classification(None, None, 0.0, (), doc.notes)
+        return Classification(None, None, 0.0, (), doc.notes, doc.unreadable)
     best = max(found, key=rank)
     return Classification(
         best.category, best.document_type, best.confidence, best.signals, doc.notes

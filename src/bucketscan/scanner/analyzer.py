@@ -43,13 +43,15 @@ class Analyzer(Protocol):
         ...
 
 
-def analyse(data: bytes, name: str, ocr: bool) -> Analysis:
+def analyse(data: bytes, name: str, ocr_engine: str) -> Analysis:
     """Extract and classify one file (runs in a worker process)."""
     from bucketscan.policies.classify import classify_document
     from bucketscan.policies.extract import ExtractLimits, extract
 
     started = time.perf_counter()
-    document = extract(data, name, ExtractLimits(max_bytes=max(len(data), 1), ocr=ocr))
+    document = extract(
+        data, name, ExtractLimits(max_bytes=max(len(data), 1), ocr_engine=ocr_engine)
+    )
     extracted = time.perf_counter()
     result = classify_document(document)
     finished = time.perf_counter()
@@ -70,9 +72,9 @@ def _init_worker() -> None:
 class ProcessAnalyzer:
     """A pool of worker processes; a crashed worker (hostile file) restarts the pool."""
 
-    def __init__(self, workers: int, *, ocr: bool = True) -> None:
+    def __init__(self, workers: int, *, ocr_engine: str = "auto") -> None:
         self._workers = workers
-        self._ocr = ocr
+        self._ocr_engine = ocr_engine
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -83,11 +85,11 @@ class ProcessAnalyzer:
     def submit(self, data: bytes, name: str) -> Future[Analysis]:
         """Queue one file; restart the pool once if a worker died."""
         try:
-            return self._pool.submit(analyse, data, name, self._ocr)
+            return self._pool.submit(analyse, data, name, self._ocr_engine)
         except BrokenProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
-            return self._pool.submit(analyse, data, name, self._ocr)
+            return self._pool.submit(analyse, data, name, self._ocr_engine)
 
     def close(self) -> None:
         """Stop the workers."""
@@ -97,14 +99,14 @@ class ProcessAnalyzer:
 class InlineAnalyzer:
     """Classifies in the calling thread: for one-file runs and tests."""
 
-    def __init__(self, *, ocr: bool = True) -> None:
-        self._ocr = ocr
+    def __init__(self, *, ocr_engine: str = "auto") -> None:
+        self._ocr_engine = ocr_engine
 
     def submit(self, data: bytes, name: str) -> Future[Analysis]:
         """Classify now and return a finished future."""
         future: Future[Analysis] = Future()
         try:
-            future.set_result(analyse(data, name, self._ocr))
+            future.set_result(analyse(data, name, self._ocr_engine))
         except Exception as error:  # noqa: BLE001 - the caller records it as a skipped object
             future.set_exception(error)
         return future

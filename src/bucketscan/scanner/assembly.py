@@ -32,6 +32,9 @@ def join_results(parts: Iterable[BucketResult]) -> BucketResult:
         findings=sum(part.findings for part in parts),
         errors=errors[:MAX_JOINED_ERRORS],
         truncated=any(part.truncated for part in parts),
+        objects_unreadable=dict(
+            sum((Counter(part.objects_unreadable) for part in parts), Counter())
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.common import OUTSIDE, Exposure
+from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
 from bucketscan.scanner.progress import live_progress
@@ -28,6 +29,28 @@ from bucketscan.scanner.stats import ScanStats
 from bucketscan.scanner.terminal import print_scan
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+OCR_OPTIONS = [
+    click.option("--ocr-engine", type=click.Choice([engine.value for engine in OcrEngine]),
+                 default=OcrEngine.AUTO.value, show_default=True,
+                 help="OCR for images and scanned pages: ppocr (PP-OCRv5, reads real cards), "
+                      "tesseract, auto (PP-OCRv5 on cards, Tesseract on pages it reads well), "
+                      "none."),
+    click.option("--no-ocr", is_flag=True, help="Skip OCR (same as --ocr-engine none)."),
+]  # fmt: skip
+
+
+def with_ocr_options(command: F) -> F:
+    """Add --ocr-engine and --no-ocr."""
+    for decorator in reversed(OCR_OPTIONS):
+        command = decorator(command)
+    return command
+
+
+def ocr_engine(kwargs: dict[str, Any]) -> str:
+    """The OCR engine the options ask for."""
+    return OcrEngine.NONE.value if kwargs["no_ocr"] else str(kwargs["ocr_engine"])
+
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -56,16 +79,19 @@ def scan_options(command: F) -> F:
                      help="Content-analysis processes (0 = one per core)."),
         click.option("--io-threads", type=click.IntRange(1), default=8, show_default=True,
                      help="Threads for API calls and downloads."),
-        click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages."),
+        *OCR_OPTIONS,
         click.option("--key-split", "key_splits", multiple=True, metavar="KEY",
                      help="Cut each bucket at this key into ranges listed in parallel "
                           "(repeatable; limits then apply per range)."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="An earlier JSON report: record new and resolved findings."),
-        click.option("--fail-on", type=click.Choice(["finding", "new", "exposure", "never"]),
+        click.option("--fail-on",
+                     type=click.Choice(["finding", "unreadable", "new", "exposure", "never"]),
                      default="finding", show_default=True,
-                     help="Exit 1 on an exposed finding, a new one (with --baseline), "
-                          "any exposed bucket, or never."),
+                     help="Exit 1 on: finding, an exposed ID document or résumé; unreadable, "
+                          "that or an exposed object that could not be read; new, a finding "
+                          "not in --baseline; exposure, any bucket readable or listable from "
+                          "outside; never."),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
@@ -85,7 +111,7 @@ def options_from(kwargs: dict[str, Any]) -> ScanOptions:
         exclude_prefixes=tuple(kwargs["exclude_prefixes"]),
         workers=kwargs["workers"],
         io_threads=kwargs["io_threads"],
-        ocr=not kwargs["no_ocr"],
+        ocr_engine=ocr_engine(kwargs),
         key_splits=tuple(kwargs["key_splits"]),
     )
 
@@ -103,7 +129,11 @@ def report_stream(path: Path | None) -> Iterator[TextIO]:
 def exit_status(outcome: ScanOutcome, fail_on: str) -> int:
     """0 when clean, 1 when the scan found what `--fail-on` names."""
     exposed_findings = [f for f in outcome.findings if f.exposure is not Exposure.PRIVATE]
-    if fail_on == "finding" and exposed_findings:
+    if fail_on in ("finding", "unreadable") and exposed_findings:
+        return EXIT_FINDINGS
+    if fail_on == "unreadable" and any(
+        u.exposure is not Exposure.PRIVATE for u in outcome.unreadable
+    ):
         return EXIT_FINDINGS
     changes = outcome.summary.changes
     if fail_on == "new" and changes is not None and changes["new"]:
@@ -256,15 +286,17 @@ def scan_azure(
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True)  # fmt: skip
 @click.option("--workers", type=click.IntRange(0), default=0, help="Processes (0 = per core).")
-@click.option("--no-ocr", is_flag=True, help="Skip OCR of images and scanned pages.")
-def classify(paths: tuple[Path, ...], fmt: str, workers: int, no_ocr: bool) -> None:
+@with_ocr_options
+def classify(paths: tuple[Path, ...], fmt: str, workers: int, **kwargs: Any) -> None:
     """Classify local files and directories (recursive) with the scan's content pipeline.
 
     Example: bucketscan classify ~/Downloads --format json
     """
     from bucketscan.scanner.local_files import classification_rows, classify_paths
 
-    rows = classification_rows(classify_paths(paths, workers=workers, ocr=not no_ocr))
+    rows = classification_rows(
+        classify_paths(paths, workers=workers, ocr_engine=ocr_engine(kwargs))
+    )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

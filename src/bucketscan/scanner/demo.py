@@ -205,7 +205,7 @@ def run_demo(
         output_dir.mkdir(parents=True, exist_ok=True)
         results = []
         # One worker pool for every cloud: its processes load the OCR stack once.
-        analyzer = ProcessAnalyzer(options.worker_count, ocr=options.ocr)
+        analyzer = ProcessAnalyzer(options.worker_count, ocr_engine=options.ocr_engine)
         try:
             for demo in demos:
                 objects = deal(files, demo.buckets, random.Random(f"{seed}:{demo.name}"))

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from bucketscan.metering import Meter
 from bucketscan.policies.access.evaluator import Evaluator
@@ -28,14 +29,14 @@ from bucketscan.records.common import (
 from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
-from bucketscan.scanner.findings import BucketResult, Finding, severity
+from bucketscan.scanner.findings import BucketResult, Finding, UnreadableObject, severity
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.selection import READ_PREFIX_ONLY, in_scope, skip_reason
 from bucketscan.scanner.stats import ScanStats
 
 MAX_ERRORS_PER_BUCKET = 20
 
-Event = BucketResult | Finding
+Event = BucketResult | Finding | UnreadableObject
 
 
 @dataclass
@@ -47,6 +48,7 @@ class _Tally:
     inspected: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     findings: int = 0
+    unreadable: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     widest_read: Exposure = Exposure.PRIVATE
     pending: int = 0
@@ -86,7 +88,7 @@ class Engine:
         self._describe_lock = threading.Lock()
 
     def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
-        """Scan every bucket; yield findings as they are found and each bucket when done."""
+        """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
         splits = self._options.key_splits
         units = (
             unit
@@ -96,7 +98,7 @@ class Engine:
         assembler = ResultAssembler(units_per_bucket(splits))
         try:
             for event in self._executor.run(units, self._scan_unit):
-                if isinstance(event, Finding):
+                if not isinstance(event, BucketResult):
                     yield event
                     continue
                 joined = assembler.add(event)
@@ -299,22 +301,39 @@ class Engine:
             self.stats.add(findings=1)
             emit(
                 Finding(
-                    provider=bucket.ref.provider,
-                    account=bucket.ref.account,
-                    bucket=bucket.name,
-                    key=obj.key,
-                    url=self._provider.url(bucket, obj),
-                    size=obj.size,
+                    **self._where(bucket, obj, verdict),
                     category=result.category,
                     document_type=result.document_type,
-                    exposure=verdict.read,
-                    exposure_reasons=verdict.reasons,
                     severity=severity(verdict.read, result.category),
                     confidence=result.confidence,
                     evidence=result.evidence,
                 )
             )
+        elif result.category is None and result.unreadable is not None:
+            with done:
+                tally.unreadable[result.unreadable] += 1
+            self.stats.add(objects_unreadable=1)
+            emit(self._unreadable(bucket, obj, verdict, result.unreadable))
         self._release(tally, done)
+
+    def _where(self, bucket: Bucket, obj: StoredObject, verdict: ObjectAccess) -> dict[str, Any]:
+        """The fields every per-object record shares: where it is and who can read it."""
+        return {
+            "provider": bucket.ref.provider,
+            "account": bucket.ref.account,
+            "bucket": bucket.name,
+            "key": obj.key,
+            "url": self._provider.url(bucket, obj),
+            "size": obj.size,
+            "exposure": verdict.read,
+            "exposure_reasons": verdict.reasons,
+        }
+
+    def _unreadable(
+        self, bucket: Bucket, obj: StoredObject, verdict: ObjectAccess, reason: str
+    ) -> UnreadableObject:
+        """An analysed object that could not be read, with who can read it."""
+        return UnreadableObject(**self._where(bucket, obj, verdict), reason=reason)
 
     def _release(self, tally: _Tally, done: threading.Condition) -> None:
         self._inflight.release()
@@ -341,6 +360,7 @@ class Engine:
             findings=tally.findings,
             errors=tuple(tally.errors),
             truncated=truncated,
+            objects_unreadable=dict(tally.unreadable),
         )
 
 

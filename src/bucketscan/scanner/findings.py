@@ -53,6 +53,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class UnreadableObject:
+    """An analysed object whose content could not be read: could not tell, never clean."""
+
+    provider: str
+    account: str
+    bucket: str
+    key: str
+    url: str
+    size: int
+    exposure: Exposure
+    exposure_reasons: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class BucketResult:
     """One bucket's verdicts and what the scan did in it."""
 
@@ -65,6 +80,12 @@ class BucketResult:
     findings: int
     errors: tuple[str, ...]
     truncated: bool = False
+    objects_unreadable: dict[str, int] = field(default_factory=dict)  # reason -> count
+
+    @property
+    def unreadable(self) -> int:
+        """How many analysed objects could not be read."""
+        return sum(self.objects_unreadable.values())
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,7 @@ class ScanSummary:
     objects_listed: int
     objects_inspected: int
     objects_skipped: dict[str, int]
+    objects_unreadable: dict[str, int]
     findings_by_severity: dict[str, int]
     findings_by_type: dict[str, int]
     errors: int

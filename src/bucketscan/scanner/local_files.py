@@ -33,10 +33,10 @@ def walk(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def classify_paths(
-    paths: Iterable[Path], *, workers: int = 0, ocr: bool = True
+    paths: Iterable[Path], *, workers: int = 0, ocr_engine: str = "auto"
 ) -> Iterator[FileResult]:
     """Classify files in parallel processes, yielding results in input order."""
-    analyzer = ProcessAnalyzer(workers or default_workers(), ocr=ocr)
+    analyzer = ProcessAnalyzer(workers or default_workers(), ocr_engine=ocr_engine)
     try:
         queued: list[tuple[Path, Future[Analysis] | str]] = []
         for path in walk(paths):
@@ -58,7 +58,7 @@ def classify_paths(
 
 
 def classification_rows(results: Iterable[FileResult]) -> list[dict[str, Any]]:
-    """JSON-ready rows: path, category, document_type, confidence, evidence (and notes)."""
+    """JSON-ready rows: path, category, document_type, confidence, unreadable, evidence, notes."""
     rows: list[dict[str, Any]] = []
     for result in results:
         found = result.classification
@@ -68,6 +68,7 @@ def classification_rows(results: Iterable[FileResult]) -> list[dict[str, Any]]:
                 "category": found.category.value if found and found.category else None,
                 "document_type": found.document_type if found else None,
                 "confidence": round(found.confidence, 3) if found else None,
+                "unreadable": found.unreadable if found and found.category is None else None,
                 "evidence": [signal_json(s) for s in found.evidence] if found else [],
                 "notes": list(found.notes) if found else [result.error],
             }

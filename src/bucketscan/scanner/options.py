@@ -26,7 +26,7 @@ class ScanOptions:
     exclude_prefixes: tuple[str, ...] = ()
     workers: int = 0
     io_threads: int = 8
-    ocr: bool = True
+    ocr_engine: str = "auto"  # an OcrEngine value
     key_splits: tuple[str, ...] = ()  # cut every bucket into key ranges listed in parallel
 
     @property

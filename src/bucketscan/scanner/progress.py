@@ -26,7 +26,9 @@ class _StatsLine:
             f"objects listed {count('objects_listed'):,}  ",
             f"inspected {count('objects_inspected'):,}  ",
             ("findings ", "bold red" if count("findings") else ""),
-            str(count("findings")),
+            f"{count('findings')}  ",
+            ("could not read ", "magenta" if count("objects_unreadable") else ""),
+            f"{count('objects_unreadable'):,}",
         )
 
 

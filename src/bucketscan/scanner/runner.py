@@ -14,7 +14,7 @@ from bucketscan.providers.base import Provider
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
 from bucketscan.scanner.baseline import Baseline
 from bucketscan.scanner.engine import Engine
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.writer import ReportWriter
@@ -30,6 +30,7 @@ class ScanOutcome:
     summary: ScanSummary
     findings: tuple[Finding, ...]
     buckets: tuple[BucketResult, ...]
+    unreadable: tuple[UnreadableObject, ...]
 
 
 def _now() -> str:
@@ -56,13 +57,14 @@ def run_scan(
         writer.start(meta)
     owned = analyzer is None and options.content
     if owned:
-        analyzer = ProcessAnalyzer(options.worker_count, ocr=options.ocr)
+        analyzer = ProcessAnalyzer(options.worker_count, ocr_engine=options.ocr_engine)
     engine = Engine(
         provider, EVALUATORS[provider.name], options, analyzer=analyzer, meter=meter, stats=stats
     )
     totals = SummaryBuilder()
     findings: list[Finding] = []
     buckets: list[BucketResult] = []
+    unreadable: list[UnreadableObject] = []
     try:
         with progress or nullcontext():
             for event in engine.run():
@@ -72,6 +74,11 @@ def run_scan(
                         findings.append(event)
                     for writer in writers:
                         writer.finding(event)
+                elif isinstance(event, UnreadableObject):
+                    if keep_results:
+                        unreadable.append(event)
+                    for writer in writers:
+                        writer.unreadable(event)
                 else:
                     totals.bucket(event)
                     if keep_results:
@@ -87,4 +94,4 @@ def run_scan(
     summary = totals.build(provider.name, meter, stats.seconds(), changes)
     for writer in writers:
         writer.finish(meta, summary)
-    return ScanOutcome(meta, summary, tuple(findings), tuple(buckets))
+    return ScanOutcome(meta, summary, tuple(findings), tuple(buckets), tuple(unreadable))

@@ -19,6 +19,7 @@ class SummaryBuilder:
         self._listed = 0
         self._inspected = 0
         self._skipped: Counter[str] = Counter()
+        self._unreadable: Counter[str] = Counter()
         self._severity: Counter[str] = Counter()
         self._types: Counter[str] = Counter()
         self._errors = 0
@@ -31,6 +32,7 @@ class SummaryBuilder:
         self._listed += result.objects_listed
         self._inspected += result.objects_inspected
         self._skipped.update(result.objects_skipped)
+        self._unreadable.update(result.objects_unreadable)
         self._errors += len(result.errors)
 
     def finding(self, finding: Finding) -> None:
@@ -54,6 +56,7 @@ class SummaryBuilder:
             objects_listed=self._listed,
             objects_inspected=self._inspected,
             objects_skipped=dict(self._skipped),
+            objects_unreadable=dict(self._unreadable),
             findings_by_severity=dict(self._severity),
             findings_by_type=dict(self._types),
             errors=self._errors,

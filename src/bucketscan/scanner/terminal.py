@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from rich import box
@@ -11,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bucketscan.policies.detectors.scoring import WEIGHTS
-from bucketscan.records.common import Exposure
+from bucketscan.records.common import OUTSIDE, Exposure
 from bucketscan.records.content import Signal
 from bucketscan.scanner.runner import ScanOutcome
 
@@ -24,6 +25,7 @@ _STYLE = {
 
 
 EVIDENCE_CELLS = 44
+UNREADABLE_SHOWN = 20  # the report lists every one; the terminal, those readable outside first
 
 
 def _exposure(value: Exposure) -> str:
@@ -51,6 +53,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         console.print(
             f"  [bold]{escape(result.ref.name)}[/] [dim]{result.objects_listed:,} objects listed, "
             f"{result.objects_inspected:,} inspected{', listing cut short' * result.truncated}[/]"
+            f"{_unreadable_count(result.unreadable)}"
         )
         for reason in result.access.reasons:
             console.print(f"    {escape(reason)}")
@@ -66,6 +69,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
             f"[cyan]{finding.document_type}[/] {finding.confidence:.2f}  {evidence}"
         )
         console.print(f"    {escape(finding.bucket)}/{escape(finding.key)}", soft_wrap=True)
+    _print_unreadable(console, outcome)
     summary = outcome.summary
     by_type = ", ".join(
         f"{name} {count}" for name, count in sorted(summary.findings_by_type.items())
@@ -76,10 +80,39 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         f"[bold]{summary.objects_inspected:,}[/] inspected · "
         f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings"
         f"{f' ({by_type})' if by_type else ''} · "
+        f"{_unreadable_total(summary.objects_unreadable)}"
         f"{sum(summary.cost.requests.values()):,} API requests · "
         f"{summary.cost.bytes_read / 1e6:.1f} MB read · ~${summary.cost.estimated_usd:.4f} · "
         f"{outcome.meta.duration_s or 0:.1f} s"
     )
+
+
+def _unreadable_count(count: int) -> str:
+    return f"[magenta], {count:,} could not be read[/]" if count else ""
+
+
+def _print_unreadable(console: Console, outcome: ScanOutcome) -> None:
+    """Objects whose content could not be read: could not tell, so never left out as clean."""
+    total = sum(outcome.summary.objects_unreadable.values())
+    if not total:
+        return
+    console.print(f"\n[bold magenta]Could not tell: files that could not be read[/] ({total:,})")
+    ranked = sorted(outcome.unreadable, key=lambda u: (u.exposure not in OUTSIDE, u.bucket, u.key))
+    shown = ranked[:UNREADABLE_SHOWN]
+    for item in shown:
+        console.print(f"  {_exposure(item.exposure)} [magenta]{escape(item.reason)}[/]")
+        console.print(f"    {escape(item.bucket)}/{escape(item.key)}", soft_wrap=True)
+    if total > len(shown):
+        console.print(f"  [dim]… {total - len(shown):,} more in the report[/]")
+
+
+def _unreadable_total(reasons: dict[str, int]) -> str:
+    """The could-not-tell count with its reasons, for the totals line."""
+    if not reasons:
+        return ""
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    detail = ", ".join(f"{escape(reason)} {count}" for reason, count in ranked)
+    return f"[bold magenta]{sum(reasons.values()):,}[/] could not be read ({detail}) · "
 
 
 def _strongest(evidence: Sequence[Signal]) -> str:
@@ -100,7 +133,7 @@ def _shorten(text: str, cells: int) -> str:
 
 
 def print_classifications(console: Console, rows: Sequence[dict[str, object]]) -> None:
-    """One line per file: what it is and why."""
+    """One line per file: what it is and why; then how many of each."""
     table = Table()
     for column in ("path", "category", "type", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
@@ -109,9 +142,31 @@ def print_classifications(console: Console, rows: Sequence[dict[str, object]]) -
         assert isinstance(evidence, list)
         table.add_row(
             str(row["path"]),
-            str(row["category"] or "-"),
+            _category_cell(row),
             str(row["document_type"] or "-"),
             f"{row['confidence']:.2f}" if isinstance(row["confidence"], float) else "-",
             "; ".join(str(e.get("snippet") or e.get("reason")) for e in evidence[:2]),
         )
     console.print(table)
+    console.print(_classification_totals(rows))
+
+
+def _category_cell(row: dict[str, object]) -> str:
+    if _outcome(row) == "unreadable":
+        return f"unreadable ({escape(str(row['unreadable']))})"
+    return str(row["category"] or "-")
+
+
+def _classification_totals(rows: Sequence[dict[str, object]]) -> str:
+    """One line: files, then how many per category, could not be read, or were not analysed."""
+    counts = Counter(_outcome(row) for row in rows)
+    parts = [f"{count:,} {name}" for name, count in sorted(counts.items()) if name != "-"]
+    return " · ".join([f"{len(rows):,} files", *parts])
+
+
+def _outcome(row: dict[str, object]) -> str:
+    if row["category"]:
+        return str(row["category"])
+    if row.get("unreadable"):
+        return "unreadable"
+    return "not analysed" if row["confidence"] is None else "-"

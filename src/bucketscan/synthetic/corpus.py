@@ -199,7 +199,7 @@ _RESUME_IMAGE_VARIANTS = ("scan-jpeg", "photo-tilted", "pdf-image-only", "png", 
 
 
 def _form_image(rng: random.Random, form: forms.Form, variant: str) -> tuple[bytes, str]:
-    page = forms.render_image(form)
+    page = forms.render_image(form, rng)
     if variant == "png":
         return png(page), ".png"
     return IMAGE_VARIANTS[variant](rng, page, False)
@@ -220,7 +220,7 @@ def _negative_files(
     else:
         yield (
             "invoice",
-            scan_jpeg(rng, forms.render_image(invoice), False)[0],
+            scan_jpeg(rng, forms.render_image(invoice, rng), False)[0],
             ".jpg",
             ("請求書スキャン", "invoice_scan"),
         )
@@ -246,7 +246,7 @@ def _negative_files(
     blank_data, blank_ext = (
         (forms.render_pdf(blank), ".pdf"),
         (forms.render_docx(blank), ".docx"),
-        (png(forms.render_image(blank)), ".png"),
+        (png(forms.render_image(blank, rng)), ".png"),
     )[index % 3]
     yield (
         "blank-rirekisho",

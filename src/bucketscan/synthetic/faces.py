@@ -86,5 +86,5 @@ def draw_face(rng: random.Random, width: int, height: int) -> Image.Image:
         180,
         fill=(150, 70, 70),
     )
-    small = image.resize((width, height), Image.Resampling.LANCZOS)
+    small = image.resize((width, height), Image.Resampling.BOX)
     return small.filter(ImageFilter.GaussianBlur(radius=max(0.6, width / 250)))

@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
-from bucketscan.synthetic.draw import A4, GOTHIC, GREY, INK, canvas, font, paste_face, text
+from bucketscan.synthetic.draw import (
+    A4,
+    GOTHIC,
+    GREY,
+    INK,
+    MINCHO,
+    canvas,
+    font,
+    paste_face,
+    text,
+    typefaces,
+)
 
 FIXED_TIME = dt.datetime(2024, 1, 1, 9, 0, 0)
 _PDF_FONT = "IPAGothic"
@@ -65,9 +76,18 @@ def _wrap(draw: ImageDraw.ImageDraw, value: str, size: int, width: int) -> list[
     return lines
 
 
-def render_image(form: Form) -> Image.Image:
-    """Render the form on one A4 page at 150 dpi."""
-    image, draw = canvas(A4, (255, 255, 255))
+def render_image(form: Form, rng: random.Random | None = None) -> Image.Image:
+    """Render the form on one A4 page at 150 dpi (fonts and paper picked from rng if given)."""
+    if rng is None:
+        return _render_page(form, (255, 255, 255))
+    paper = rng.choice(((255, 255, 255), (252, 252, 249), (250, 250, 252)))
+    with typefaces(rng, serif=rng.random() < 0.4):
+        return _render_page(form, paper)
+
+
+def _render_page(form: Form, paper: tuple[int, int, int]) -> Image.Image:
+    """Lay the form out on an A4 page of the given paper colour."""
+    image, draw = canvas(A4, paper)
     left, right = 90, A4[0] - 90
     text(draw, (left, 70), form.title, 52)
     if form.dated:
@@ -97,8 +117,8 @@ def render_image(form: Form) -> Image.Image:
         y += 30
         text(draw, (left, y), form.table_title, 26)
         y += 40
-        columns = (left, left + 110, left + 180, right)
         rows = (form.table_head, *form.table)
+        columns = _columns(draw, rows, left, right)
         for row in rows:
             draw.rectangle((left, y, right, y + 42), outline=INK, width=1)
             for index, cell in enumerate(row):
@@ -126,12 +146,27 @@ def render_image(form: Form) -> Image.Image:
     return image
 
 
+def _columns(
+    draw: ImageDraw.ImageDraw, rows: tuple[tuple[str, ...], ...], left: int, right: int
+) -> tuple[int, int, int, int]:
+    """Column edges of a three-column table: the first two as wide as their longest cell."""
+    face = font(22)
+    first, second = (
+        max((draw.textlength(row[index], font=face) for row in rows if len(row) > index), default=0)
+        for index in (0, 1)
+    )
+    one = left + max(110, round(first) + 24)
+    two = one + max(70, round(second) + 24)
+    return left, one, min(two, right - 200), right
+
+
 def _ensure_pdf_font() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     if _PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(_PDF_FONT, str(GOTHIC)))
+        path = next((p for p in (GOTHIC, MINCHO) if p.exists()), GOTHIC)
+        pdfmetrics.registerFont(TTFont(_PDF_FONT, str(path)))
 
 
 def render_pdf(form: Form) -> bytes:

@@ -8,9 +8,10 @@ from PIL import Image, ImageDraw
 
 from bucketscan.synthetic import numbers
 from bucketscan.synthetic.camera import texture
-from bucketscan.synthetic.draw import GREY, ID1, canvas, paste_face, security_pattern, text
+from bucketscan.synthetic.draw import GREY, ID1, paste_face, styled, text
 from bucketscan.synthetic.forms import Form
 from bucketscan.synthetic.people import Person
+from bucketscan.synthetic.security import Palette, printed, tint
 
 _SHOPS = ("サンプルマート", "架空ドラッグ", "見本書店", "テストカフェ")
 _ITEMS = (
@@ -63,9 +64,17 @@ def product_csv(rng: random.Random) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+@styled
 def business_card(rng: random.Random, person: Person) -> Image.Image:
     """名刺 (91 x 55 mm): name, company, department, phone, e-mail; no ID labels."""
-    image, draw = canvas((1075, 650), (252, 252, 250))
+    size = (1075, 650)
+    if rng.random() < 0.3:  # some cards are printed on patterned stock, like ID cards
+        palette = Palette((250, 250, 246), (236, 238, 232), (214, 218, 210), (40, 80, 140))
+        image, draw = printed(rng, size, palette)
+    else:
+        image, draw = tint(rng, size, (252, 252, 250))
+    if rng.random() < 0.5:
+        draw.rectangle((0, 0, 24, size[1]), fill=rng.choice(((30, 80, 160), (200, 60, 40))))
     company = rng.choice(("株式会社サンプル商事", "架空システム株式会社", "テスト物流株式会社"))
     text(draw, (60, 50), company, 34)
     text(draw, (60, 180), rng.choice(("営業部 課長", "開発部 エンジニア", "総務部")), 26, GREY)
@@ -84,12 +93,13 @@ def business_card(rng: random.Random, person: Person) -> Image.Image:
     return image
 
 
+@styled
 def loyalty_card(rng: random.Random) -> Image.Image:
     """ポイントカード (ID-1 shaped) with a member number and no personal data."""
     color = rng.choice(((230, 90, 60), (40, 120, 200), (60, 160, 90)))
-    image, draw = canvas(ID1, color)
+    darker = (color[0] * 3 // 4, color[1] * 3 // 4, color[2] * 3 // 4)
     lighter = (min(255, color[0] + 25), min(255, color[1] + 25), min(255, color[2] + 25))
-    security_pattern(draw, rng, ID1, lighter)
+    image, draw = printed(rng, ID1, Palette(color, darker, lighter, (255, 255, 255)), emblem="seal")
     text(draw, (50, 60), rng.choice(_SHOPS), 64, (255, 255, 255))
     text(draw, (50, 170), "ポイントカード", 48, (255, 255, 255))
     text(draw, (50, 300), "POINT CARD", 36, (255, 255, 255), kind="latin")

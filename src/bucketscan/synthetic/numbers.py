@@ -68,6 +68,12 @@ def insurer_number(rng: random.Random) -> str:
     return body + luhn.calc_check_digit(body)
 
 
+def insurer_number_kokuho(rng: random.Random) -> str:
+    """A 6-digit 国民健康保険 保険者番号: prefecture, insurer, Luhn 検証番号."""
+    body = f"{rng.randint(1, 47):02d}{_digits(rng, 3)}"
+    return body + luhn.calc_check_digit(body)
+
+
 def passport_number_jp(rng: random.Random) -> str:
     """A Japanese passport number: T or M, a letter, 7 digits."""
     return rng.choice("TM") + rng.choice(string.ascii_uppercase) + _digits(rng, 7)

@@ -1,22 +1,18 @@
-"""Signal builders shared by several detectors: label coverage and card layout cues."""
+"""Signal builders shared by the families and the MRZ detector: labels, titles, card layout."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from bucketscan.policies.detectors.context import Lexicon, any_label
-from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import conclude
-from bucketscan.records.content import Document, Evidence, ImageCues, Signal, Strength
+from bucketscan.policies.detectors.context import Lexicon, label_in
+from bucketscan.records.content import CardShape, Document, ImageCues, Signal, Strength
 
 MIN_LABELS = 3
-IMAGE_TYPES = ("image/",)
 
 
-def label_signal(detector: str, lexicon: Lexicon, text: str, document: str) -> Signal | None:
+def label_signal(
+    detector: str, lexicon: Lexicon, text: str, document: str, fuzzy: bool = False
+) -> Signal | None:
     """Medium when at least three distinct document-specific labels appear, weak for one or two."""
-    found = lexicon.found(text)
+    found = lexicon.found(text, fuzzy)
     if not found:
         return None
     strength = Strength.MEDIUM if len(found) >= MIN_LABELS else Strength.WEAK
@@ -31,11 +27,31 @@ def label_signal(detector: str, lexicon: Lexicon, text: str, document: str) -> S
     )
 
 
+def title_signal(
+    detector: str, titles: tuple[str, ...], lexicon: Lexicon, doc: Document
+) -> Signal | None:
+    """Medium when a photo or scan of a card (or with a face) shows the document's own title
+    and three of its labels.
+
+    What the document is called and what its fields are called, read off an image, is a card
+    or form photographed: its number may be unreadable, the document is still there.
+    """
+    if not is_image(doc) or not any(cue.card_shape or cue.faces for cue in _cues(doc)):
+        return None
+    text = doc.text
+    title = next((title for title in titles if label_in(text, title, fuzzy=True)), None)
+    if title is None or len(lexicon.found(text, fuzzy=True)) < MIN_LABELS:
+        return None
+    return Signal(
+        detector, "title", Strength.MEDIUM, f"title {title!r} with its labels on an image"
+    )
+
+
 def _cues(doc: Document) -> tuple[ImageCues, ...]:
     return tuple(page.cues for page in doc.pages if page.cues is not None)
 
 
-def card_signal(detector: str, doc: Document, *shapes: str) -> Signal | None:
+def card_signal(detector: str, doc: Document, *shapes: CardShape) -> Signal | None:
     """Card layout: a card of one of `shapes` and a face together are one medium cue; either
     alone is weak.
 
@@ -64,32 +80,3 @@ def mrz_band(doc: Document) -> bool:
 def is_image(doc: Document) -> bool:
     """Whether the text came from OCR of an image (a scan or photo rather than a text file)."""
     return any(page.source == "ocr" for page in doc.pages)
-
-
-@dataclass(frozen=True)
-class TitledDetector:
-    """A document family named by a title: its number, label coverage, the ID-1 card layout
-    (when `card` is set) and the file name; two medium signals or one strong alert."""
-
-    name: str
-    document_type: str
-    titles: tuple[str, ...]
-    labels: Lexicon
-    number: Callable[[str], Signal | None]
-    description: str
-    card: bool
-
-    def applies(self, doc: Document) -> bool:
-        """A title of the document in the text (cheap)."""
-        return any_label(doc.text, self.titles)
-
-    def inspect(self, doc: Document) -> Evidence | None:
-        """Number, labels and layout (each medium at best); the file name only ranks."""
-        text = doc.text
-        candidates = [
-            self.number(text),
-            label_signal(self.name, self.labels, text, self.description),
-            card_signal(self.name, doc, "id1") if self.card and is_image(doc) else None,
-            filename_signal(self.name, self.document_type, doc.name),
-        ]
-        return conclude(self.name, self.document_type, [s for s in candidates if s is not None])

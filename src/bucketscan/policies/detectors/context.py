@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import regex
+
 # OCR confusions tolerated inside numbers that sit next to a label (letter -> digit).
-_DIGIT_CONFUSIONS = str.maketrans(
+DIGIT_CONFUSIONS = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1"}
 )
 _CONFUSABLE = "0-9OoDQIl|"
@@ -32,6 +34,32 @@ def label_regex(label: str) -> re.Pattern[str]:
     return re.compile(head + joined + tail, re.IGNORECASE)
 
 
+_FUZZY_CJK, _FUZZY_LATIN = 4, 8  # label lengths from which one OCR error is forgiven
+_FUZZY_TEXT = 20_000  # characters: longer texts are born digital, matched exactly
+
+
+@cache
+def fuzzy_regex(label: str) -> regex.Pattern[str] | None:
+    """A pattern matching `label` with one character substituted (CJK, 4+ characters) or one
+    edit (Latin, 8+ characters), as OCR misreads them; None for labels too short to risk it."""
+    chars = [char for char in label if not char.isspace()]
+    latin = label.isascii()
+    if len(chars) < (_FUZZY_LATIN if latin else _FUZZY_CJK):
+        return None
+    body = label_regex(label).pattern
+    errors = "e<=1" if latin else "s<=1"
+    return regex.compile(f"(?:{body}){{{errors}}}", regex.IGNORECASE | regex.BESTMATCH)
+
+
+def label_in(text: str, label: str, fuzzy: bool = False) -> bool:
+    """Whether the label occurs in text, exactly or, with `fuzzy` (OCR'd text), within one
+    misread."""
+    if label_regex(label).search(text):
+        return True
+    pattern = fuzzy_regex(label) if fuzzy and len(text) <= _FUZZY_TEXT else None
+    return pattern is not None and pattern.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Named label groups; a group counts once however many of its spellings appear."""
@@ -43,12 +71,12 @@ class Lexicon:
         """Build from labels, where a tuple is one label with alternative spellings."""
         return cls(tuple((g,) if isinstance(g, str) else g for g in groups))
 
-    def found(self, text: str) -> tuple[str, ...]:
+    def found(self, text: str, fuzzy: bool = False) -> tuple[str, ...]:
         """The first spelling of every group present in `text`."""
         return tuple(
             group[0]
             for group in self.groups
-            if any(label_regex(spelling).search(text) for spelling in group)
+            if any(label_in(text, spelling, fuzzy) for spelling in group)
         )
 
     def spellings(self) -> tuple[str, ...]:
@@ -101,6 +129,6 @@ def digit_runs(text: str, length: int, max_repairs: int = 1) -> tuple[DigitRun, 
         if repairs > max_repairs or not (raw[0].isdigit() or grouped):
             continue
         runs.append(
-            DigitRun(raw.translate(_DIGIT_CONFUSIONS), match.start(1), match.end(1), repairs)
+            DigitRun(raw.translate(DIGIT_CONFUSIONS), match.start(1), match.end(1), repairs)
         )
     return tuple(runs)

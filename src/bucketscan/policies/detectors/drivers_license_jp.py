@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import re
 
-from bucketscan.policies.detectors.common import card_signal, is_image, label_signal
-from bucketscan.policies.detectors.context import Lexicon, any_label
-from bucketscan.policies.detectors.filename import filename_signal
-from bucketscan.policies.detectors.scoring import conclude
+from bucketscan.policies.detectors.context import Lexicon
+from bucketscan.policies.detectors.family import (
+    Family,
+    NumberRule,
+    Window,
+    best_number,
+    read_card,
+    read_filename,
+    read_labels,
+    read_number,
+)
 from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import Document, Evidence, Signal, Strength
+from bucketscan.records.content import CardShape, Document, DocumentType, Signal, Strength
 
-NAME = "drivers_license_jp"
 # 公安委員会 codes (first two digits), ID_FORMATS §2.1.
 PREFIXES = frozenset(
     (*range(10, 15), *range(20, 26), 30, *range(40, 56), *range(60, 66), *range(70, 75))
 ) | frozenset((*range(80, 84), *range(90, 98)))
 _WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-# 第 and 号 around the number; OCR often loses one of them (or reads 号 as 回), never both here.
-_NUMBER = re.compile(
-    r"第[ \t\u3000]*((?:[0-9OIl][ \t]?){11}[0-9OIl])(?![0-9])"
-    r"|(?<![0-9])((?:[0-9OIl][ \t]?){11}[0-9OIl])[ \t\u3000]*[号回]"
-)
-_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "l": "1"})
 LABELS = Lexicon.of(
     ("運転免許証", "運転免許", "免許証"),
     ("公安委員会",),
@@ -45,7 +45,6 @@ LABELS = Lexicon.of(
     ("運転経歴証明書",),
 )
 _CLASSES = ("大型", "中型", "準中型", "普通", "大特", "大自二", "普自二", "小特", "原付", "け引")
-_PREFILTER = ("第", "号", "免許", "公安委員会")
 
 
 def check_digit_ok(number: str) -> bool:
@@ -54,57 +53,44 @@ def check_digit_ok(number: str) -> bool:
     return (11 - total % 11) % 10 == int(number[10])
 
 
-def number_signals(text: str) -> tuple[Signal, ...]:
-    """Medium for 第…号 with a valid prefix code; a weak boost when the check digit also fits."""
-    for match in _NUMBER.finditer(text):
-        raw = re.sub(r"\s", "", match.group(1) or match.group(2))
-        if sum(not char.isdigit() for char in raw) > 1:
-            continue
-        number = raw.translate(_CONFUSIONS)
-        if int(number[:2]) not in PREFIXES:
-            continue
-        snippet = "第 " + mask_number(number, group=0) + " 号"
-        found = [
-            Signal(
-                NAME,
-                "license_number",
-                Strength.MEDIUM,
-                f"第…号 12-digit number with 公安委員会 code {number[:2]}",
-                snippet,
-            )
-        ]
-        if check_digit_ok(number):
-            found.append(
-                Signal(NAME, "check_digit", Strength.WEAK, "unofficial licence check digit fits")
-            )
-        return tuple(found)
-    return ()
+def _check_digit(family: Family, doc: Document) -> Signal | None:
+    """Weak: the licence number also fits the unofficial check digit."""
+    hit = best_number(family.name, family.numbers, doc.text)
+    if hit is None or not check_digit_ok(hit.number):
+        return None
+    return Signal(family.name, "check_digit", Strength.WEAK, "unofficial licence check digit fits")
 
 
-def _class_signal(text: str) -> Signal | None:
-    classes = [name for name in _CLASSES if name in text]
+def _classes(family: Family, doc: Document) -> Signal | None:
+    """Weak: four or more licence class names (the class table of the card)."""
+    classes = [name for name in _CLASSES if name in doc.text]
     if len(classes) < 4:
         return None
-    return Signal(NAME, "license_classes", Strength.WEAK, f"{len(classes)} licence class names")
+    return Signal(
+        family.name, "license_classes", Strength.WEAK, f"{len(classes)} licence class names"
+    )
 
 
-class DriversLicenseJpDetector:
-    """運転免許証 (and 運転経歴証明書) front side."""
-
-    name = NAME
-
-    def applies(self, doc: Document) -> bool:
-        """Licence words or a 第…号 number."""
-        return any_label(doc.text, _PREFILTER)
-
-    def inspect(self, doc: Document) -> Evidence | None:
-        """Number (medium) + labels (medium) or + card layout (medium); weak signals rank."""
-        text = doc.text
-        candidates = [
-            *number_signals(text),
-            label_signal(NAME, LABELS, text, "driver's licence"),
-            _class_signal(text),
-            card_signal(NAME, doc, "id1") if is_image(doc) else None,
-            filename_signal(NAME, NAME, doc.name),
-        ]
-        return conclude(NAME, NAME, [s for s in candidates if s is not None])
+DRIVERS_LICENSE_JP = Family(
+    name="drivers_license_jp",
+    document_type=DocumentType.DRIVERS_LICENSE_JP,
+    description="driver's licence",
+    labels=LABELS,
+    keywords=("第", "号", "免許", "公安委員会"),
+    numbers=(
+        NumberRule(
+            "license_number",
+            "第…号 12-digit number with 公安委員会 code {number:.2}",
+            (Window(where=""),),  # 第 and 号 are its label
+            # OCR often loses one of 第 and 号 (or reads 号 as 回), never both here.
+            pattern=re.compile(
+                r"第[ \t\u3000]*((?:[0-9OIl][ \t]?){11}[0-9OIl])(?![0-9])"
+                r"|(?<![0-9])((?:[0-9OIl][ \t]?){11}[0-9OIl])[ \t\u3000]*[号回]"
+            ),
+            validator=lambda number: int(number[:2]) in PREFIXES,  # a 公安委員会 code
+            mask=lambda number: f"第 {mask_number(number, group=0)} 号",
+        ),
+    ),
+    shapes=frozenset({CardShape.ID1}),
+    sources=(read_number, _check_digit, read_labels, _classes, read_card, read_filename),
+)

@@ -6,13 +6,14 @@ import re
 from pathlib import PurePosixPath
 
 from bucketscan.policies.detectors.context import normalize
-from bucketscan.records.content import Signal, Strength
+from bucketscan.records.content import DocumentType, Signal, Strength
 
 _SPLIT = re.compile(r"[_\-\s.()（）/]+")
 
-# document_type -> tokens; a token matches a whole split part, or a prefix for long tokens.
-TOKENS: dict[str, tuple[str, ...]] = {
-    "my_number_card": (
+# Tokens per document type (families, MRZ and résumés share it; My Number's card and notification
+# differ): a token matches a whole split part, or a prefix for long tokens.
+TOKENS: dict[DocumentType, tuple[str, ...]] = {
+    DocumentType.MY_NUMBER_CARD: (
         "マイナンバー",
         "mynumber",
         "mynumbercard",
@@ -23,8 +24,8 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "個人番号カード",
         "個人番号カード裏面",
     ),
-    "my_number_notification": ("通知カード", "tsuchicard", "個人番号通知書", "tsuchi"),
-    "drivers_license_jp": (
+    DocumentType.MY_NUMBER_NOTIFICATION: ("通知カード", "tsuchicard", "個人番号通知書", "tsuchi"),
+    DocumentType.DRIVERS_LICENSE_JP: (
         "免許証",
         "運転免許証",
         "menkyo",
@@ -33,16 +34,16 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "license",
         "licence",
     ),
-    "passport": ("パスポート", "旅券", "passport", "ryoken"),
-    "id_card_icao": ("id", "idcard", "身分証", "身分証明書", "mibunsho"),
-    "residence_card_jp": (
+    DocumentType.PASSPORT: ("パスポート", "旅券", "passport", "ryoken"),
+    DocumentType.ID_CARD_ICAO: ("id", "idcard", "身分証", "身分証明書", "mibunsho"),
+    DocumentType.RESIDENCE_CARD_JP: (
         "在留カード",
         "zairyu",
         "residence",
         "特別永住者証明書",
         "tokubetsu",
     ),
-    "health_insurance_jp": (
+    DocumentType.HEALTH_INSURANCE_JP: (
         "保険証",
         "健康保険証",
         "hokensho",
@@ -51,10 +52,10 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "資格確認書",
         "shikaku",
     ),
-    "drivers_license_us": ("dl", "driver", "drivers", "license", "licence"),
-    "foreign_id": ("aadhaar", "nric", "ssn", "身分証", "kyc", "ekyc", "本人確認書類"),
-    "rirekisho": ("履歴書", "rirekisho", "rireki", "エントリーシート", "応募書類"),
-    "shokumu_keirekisho": (
+    DocumentType.DRIVERS_LICENSE_US: ("dl", "driver", "drivers", "license", "licence"),
+    DocumentType.FOREIGN_ID: ("aadhaar", "nric", "ssn", "身分証", "kyc", "ekyc", "本人確認書類"),
+    DocumentType.RIREKISHO: ("履歴書", "rirekisho", "rireki", "エントリーシート", "応募書類"),
+    DocumentType.SHOKUMU_KEIREKISHO: (
         "職務経歴書",
         "shokumukeirekisho",
         "shokumu",
@@ -62,7 +63,7 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "shokureki",
         "職歴書",
     ),
-    "cv_en": ("resume", "résumé", "cv", "curriculum", "vitae"),
+    DocumentType.CV_EN: ("resume", "résumé", "cv", "curriculum", "vitae"),
 }
 
 
@@ -72,7 +73,7 @@ def name_parts(name: str) -> tuple[str, ...]:
     return tuple(part for part in _SPLIT.split(base) if part)
 
 
-def filename_signal(detector: str, document_type: str, name: str) -> Signal | None:
+def filename_signal(detector: str, document_type: DocumentType, name: str) -> Signal | None:
     """A weak signal when the file name carries a token of this document type."""
     parts = name_parts(name)
     for token in TOKENS.get(document_type, ()):

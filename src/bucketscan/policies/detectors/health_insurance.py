@@ -5,27 +5,24 @@ Example: "保険者番号 33120015 … 健康保険被保険者証 記号 番号
 
 from __future__ import annotations
 
+from functools import partial
+
 from stdnum import luhn
 
-from bucketscan.policies.detectors.common import TitledDetector
-from bucketscan.policies.detectors.context import Lexicon, digit_runs, label_near
+from bucketscan.policies.detectors.context import Lexicon
+from bucketscan.policies.detectors.family import Family, NumberRule, Window
 from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import Signal, Strength
+from bucketscan.records.content import DocumentType
 
-NAME = "health_insurance"
-DOCUMENT_TYPE = "health_insurance_jp"
 # OCR keeps the label's head even when it garbles its last character (保険者番号 -> 保険者番弓).
-_NUMBER_LABELS = ("保険者番号", "保険者番", "保険者No")
-_TITLES = (
-    "被保険者証",
-    "保険者番号",
-    "資格確認書",
-    "資格情報のお知らせ",
-    "組合員証",
-    "健康保険",
+_AFTER_LABEL = Window(("保険者番号", "保険者番", "保険者No"), 20, 0, where=" after its label")
+# An 8-digit number (not a 6-digit 国保 one, too like a date) may stand anywhere on a card.
+_ON_CARD = Window(
+    ("被保険者証", "資格確認書", "資格情報のお知らせ", "組合員証"),
+    200,
+    200,
+    where=" on a {label!r}",
 )
-WIDE = 200
-_CARD_TITLES = ("被保険者証", "資格確認書", "資格情報のお知らせ", "組合員証")
 LABELS = Lexicon.of(
     ("健康保険被保険者証", "国民健康保険被保険者証", "被保険者証", "組合員証"),
     ("資格確認書", "資格情報のお知らせ"),
@@ -41,27 +38,24 @@ LABELS = Lexicon.of(
 )
 
 
-def number_signal(text: str) -> Signal | None:
-    """A Luhn-valid 8/6-digit 保険者番号 (OCR spacing and one misread tolerated), label or title."""
-    runs = sorted((*digit_runs(text, 8), *digit_runs(text, 6)), key=lambda run: run.start)
-    for run in runs:
-        number = run.digits
-        if not luhn.is_valid(number):
-            continue
-        label = label_near(text, run.start, run.end, _NUMBER_LABELS, 20, 0)
-        title = len(number) == 8 and label_near(text, run.start, run.end, _CARD_TITLES, WIDE, WIDE)
-        if label or title:
-            where = "after its label" if label else f"on a {title!r}"
-            return Signal(
-                NAME,
-                "insurer_number",
-                Strength.MEDIUM,
-                f"{len(number)}-digit 保険者番号 passing its Luhn check digit {where}",
-                mask_number(number, label="保険者番号"),
-            )
-    return None
+def _insurer_number(digits: int, *windows: Window) -> NumberRule:
+    """保険者番号 of `digits` digits with its Luhn check digit."""
+    return NumberRule(
+        "insurer_number",
+        f"{digits}-digit 保険者番号 passing its Luhn check digit",
+        windows,
+        digits=digits,
+        validator=luhn.is_valid,
+        mask=partial(mask_number, label="保険者番号"),
+    )
 
 
-DETECTOR = TitledDetector(
-    NAME, DOCUMENT_TYPE, _TITLES, LABELS, number_signal, "health insurance", card=False
+HEALTH_INSURANCE = Family(
+    name="health_insurance",
+    document_type=DocumentType.HEALTH_INSURANCE_JP,
+    description="health insurance",
+    labels=LABELS,
+    titles=("被保険者証", "保険者番号", "資格確認書", "資格情報のお知らせ", "組合員証", "健康保険"),
+    numbers=(_insurer_number(8, _AFTER_LABEL, _ON_CARD), _insurer_number(6, _AFTER_LABEL)),
+    misread_titles=True,
 )

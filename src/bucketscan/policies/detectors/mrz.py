@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from bucketscan.policies.detectors.common import card_signal, is_image, label_signal, mrz_band
-from bucketscan.policies.detectors.context import Lexicon, any_label, label_near
+from bucketscan.policies.detectors.context import Lexicon, any_label
+from bucketscan.policies.detectors.family import NumberRule, Window, best_number
 from bucketscan.policies.detectors.filename import filename_signal
 from bucketscan.policies.detectors.scoring import conclude, rank
-from bucketscan.policies.redact import mask_mrz_line, mask_number
-from bucketscan.records.content import Document, Evidence, Signal, Strength
+from bucketscan.policies.redact import mask_mrz_line
+from bucketscan.records.content import CardShape, Document, DocumentType, Evidence, Signal, Strength
 
 NAME = "mrz"
 _WEIGHTS = (7, 3, 1)
@@ -62,7 +63,12 @@ ID_CARD_LABELS = Lexicon.of(
     ("RESIDENCE PERMIT",),
     ("Sex",),
 )
-_PASSPORT_NUMBER = re.compile(r"(?<![A-Z0-9])([A-Z]{2}[0-9]{7})(?![A-Z0-9])")
+_PASSPORT_NUMBER = NumberRule(
+    "passport_number",
+    "2 letters + 7 digits",
+    (Window(("旅券番号", "Passport No"), 60, 10),),
+    pattern=re.compile(r"(?<![A-Z0-9])([A-Z]{2})(?P<digits>[0-9]{7})(?![A-Z0-9])"),
+)
 _PREFILTER_CHARS = "<<"
 _KNOWN_CODES = frozenset("PIACV")
 
@@ -286,30 +292,21 @@ def _has_name_line(zone: Zone) -> bool:
     return zone.layout == "TD1" or len(zone.lines) > 1
 
 
-def document_type(zone: Zone) -> str:
+def document_type(zone: Zone) -> DocumentType:
     """P → passport; I, A, C → id_card_icao; V (visa) → foreign_id; an unreadable code
     falls back on the format (TD3 → passport, TD1/TD2 → id_card_icao)."""
     if zone.code == "P":
-        return "passport"
+        return DocumentType.PASSPORT
     if zone.code in {"I", "A", "C"}:
-        return "id_card_icao"
+        return DocumentType.ID_CARD_ICAO
     if zone.code == "V":
-        return "foreign_id"
-    return "passport" if zone.layout == "TD3" else "id_card_icao"
+        return DocumentType.FOREIGN_ID
+    return DocumentType.PASSPORT if zone.layout == "TD3" else DocumentType.ID_CARD_ICAO
 
 
 def _number_signal(text: str) -> Signal | None:
-    for match in _PASSPORT_NUMBER.finditer(text):
-        label = label_near(text, match.start(), match.end(), ("旅券番号", "Passport No"), 60, 10)
-        if label:
-            return Signal(
-                NAME,
-                "passport_number",
-                Strength.MEDIUM,
-                f"2 letters + 7 digits next to {label!r}",
-                mask_number(match.group(1)),
-            )
-    return None
+    hit = best_number(NAME, (_PASSPORT_NUMBER,), text)
+    return hit.signal if hit else None
 
 
 class MrzDetector:
@@ -349,9 +346,10 @@ class MrzDetector:
                 ),
                 label_signal(
                     NAME,
-                    PASSPORT_LABELS if kind == "passport" else ID_CARD_LABELS,
+                    PASSPORT_LABELS if kind is DocumentType.PASSPORT else ID_CARD_LABELS,
                     text,
                     kind.replace("_", " "),
+                    is_image(doc),
                 ),
                 filename_signal(NAME, kind, doc.name),
             ]
@@ -359,21 +357,25 @@ class MrzDetector:
         if not zones and any_label(text, PASSPORT_LABELS.groups[0]):
             passport = [
                 _number_signal(text),
-                label_signal(NAME, PASSPORT_LABELS, text, "passport"),
-                card_signal(NAME, doc, "id3") if is_image(doc) else None,
+                label_signal(NAME, PASSPORT_LABELS, text, "passport", is_image(doc)),
+                card_signal(NAME, doc, CardShape.ID3) if is_image(doc) else None,
                 Signal(NAME, "mrz_band", Strength.WEAK, "MRZ-like band") if mrz_band(doc) else None,
-                filename_signal(NAME, "passport", doc.name),
+                filename_signal(NAME, DocumentType.PASSPORT, doc.name),
             ]
-            results.append(conclude(NAME, "passport", [s for s in passport if s is not None]))
+            results.append(
+                conclude(NAME, DocumentType.PASSPORT, [s for s in passport if s is not None])
+            )
         # An MRZ that OCR garbled still shows as fillers: the card's other signals must carry it.
         unread_zone = _PREFILTER_CHARS in text
         if not zones and (any_label(text, ID_CARD_LABELS.groups[0]) or unread_zone):
             card = [
-                label_signal(NAME, ID_CARD_LABELS, text, "identity card"),
+                label_signal(NAME, ID_CARD_LABELS, text, "identity card", is_image(doc)),
                 # ID-1, or ID-2 (TD2 cards), which shares the ID-3 ratio
-                card_signal(NAME, doc, "id1", "id3") if is_image(doc) else None,
-                filename_signal(NAME, "id_card_icao", doc.name),
+                card_signal(NAME, doc, CardShape.ID1, CardShape.ID3) if is_image(doc) else None,
+                filename_signal(NAME, DocumentType.ID_CARD_ICAO, doc.name),
             ]
-            results.append(conclude(NAME, "id_card_icao", [s for s in card if s is not None]))
+            results.append(
+                conclude(NAME, DocumentType.ID_CARD_ICAO, [s for s in card if s is not None])
+            )
         found = [evidence for evidence in results if evidence is not None]
         return max(found, key=rank) if found else None

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import re
 
-from bucketscan.policies.detectors.common import TitledDetector
-from bucketscan.policies.detectors.context import Lexicon, label_near
-from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import Signal, Strength
+from bucketscan.policies.detectors.context import Lexicon
+from bucketscan.policies.detectors.family import Family, NumberRule, Window
+from bucketscan.records.content import CardShape, DocumentType
 
-NAME = "residence_card"
-DOCUMENT_TYPE = "residence_card_jp"
-_NUMBER = re.compile(r"(?<![A-Z0-9])([A-Z]{2})[ \t]?([0-9OIl]{8})[ \t]?([A-Z]{2})(?![A-Z0-9])")
-_NUMBER_LABELS = ("番号", "NUMBER", "在留カード", "証明書番号", "RESIDENCE CARD")
-_TITLES = ("在留カード", "RESIDENCE CARD", "特別永住者証明書", "SPECIAL PERMANENT RESIDENT")
 LABELS = Lexicon.of(
     ("在留カード", "RESIDENCE CARD"),
     ("特別永住者証明書", "SPECIAL PERMANENT RESIDENT"),
@@ -32,21 +26,22 @@ LABELS = Lexicon.of(
     ("資格外活動許可",),
 )
 
-
-def number_signal(text: str) -> Signal | None:
-    """2 letters + 8 digits + 2 letters next to 番号/NUMBER/在留カード: medium (no checksum)."""
-    for match in _NUMBER.finditer(text):
-        digits = match.group(2)
-        if sum(not char.isdigit() for char in digits) > 1:
-            continue
-        label = label_near(text, match.start(), match.end(), _NUMBER_LABELS, 40, 10)
-        if label:
-            number = match.group(1) + digits + match.group(3)
-            reason = f"2 letters + 8 digits + 2 letters next to {label!r}"
-            return Signal(NAME, "card_number", Strength.MEDIUM, reason, mask_number(number))
-    return None
-
-
-DETECTOR = TitledDetector(
-    NAME, DOCUMENT_TYPE, _TITLES, LABELS, number_signal, "residence card", card=True
+RESIDENCE_CARD = Family(
+    name="residence_card",
+    document_type=DocumentType.RESIDENCE_CARD_JP,
+    description="residence card",
+    labels=LABELS,
+    titles=("在留カード", "RESIDENCE CARD", "特別永住者証明書", "SPECIAL PERMANENT RESIDENT"),
+    numbers=(
+        NumberRule(
+            "card_number",
+            "2 letters + 8 digits + 2 letters",
+            (Window(("番号", "NUMBER", "在留カード", "証明書番号", "RESIDENCE CARD"), 40, 10),),
+            pattern=re.compile(
+                r"(?<![A-Z0-9])([A-Z]{2})[ \t]?(?P<digits>[0-9OIl]{8})[ \t]?([A-Z]{2})(?![A-Z0-9])"
+            ),
+        ),
+    ),
+    shapes=frozenset({CardShape.ID1}),
+    misread_titles=True,
 )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bucketscan.policies.detectors.common import is_image
 from bucketscan.policies.detectors.context import Lexicon, any_label
 from bucketscan.policies.detectors.filename import filename_signal
 from bucketscan.policies.detectors.scoring import conclude, rank
-from bucketscan.records.content import Document, Evidence, Signal, Strength
+from bucketscan.records.content import Document, DocumentType, Evidence, Signal, Strength
 
 NAME = "resume"
 MIN_FACTS = 2
@@ -150,10 +151,10 @@ def _face_signal(doc: Document) -> Signal | None:
     return None
 
 
-_FORMS: tuple[tuple[str, Lexicon, str, bool], ...] = (
-    ("rirekisho", RIREKISHO, "履歴書", False),
-    ("shokumu_keirekisho", SHOKUMU, "職務経歴書", False),
-    ("cv_en", CV, "CV", True),
+_FORMS: tuple[tuple[DocumentType, Lexicon, str, bool], ...] = (
+    (DocumentType.RIREKISHO, RIREKISHO, "履歴書", False),
+    (DocumentType.SHOKUMU_KEIREKISHO, SHOKUMU, "職務経歴書", False),
+    (DocumentType.CV_EN, CV, "CV", True),
 )
 _PREFILTER = (
     "履歴書",
@@ -174,10 +175,10 @@ def _is_heading(text: str, title: str) -> bool:
     return re.search(pattern, text, re.MULTILINE) is not None
 
 
-def _labels(lexicon: Lexicon, text: str, document: str) -> Signal | None:
+def _labels(lexicon: Lexicon, text: str, document: str, fuzzy: bool = False) -> Signal | None:
     """Medium from four distinct headings, or from two when the form's title is a heading line
     (an article mentions the title inside a sentence, a form prints it alone)."""
-    found = lexicon.found(text)
+    found = lexicon.found(text, fuzzy)
     if not found:
         return None
     title = lexicon.groups[0][0]
@@ -203,7 +204,7 @@ class ResumeDetector:
         found = []
         for document_type, lexicon, title, english in _FORMS:
             signals = [
-                _labels(lexicon, text, title),
+                _labels(lexicon, text, title, is_image(doc)),
                 _facts_signal(text, english),
                 face,
                 filename_signal(NAME, document_type, doc.name),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from bucketscan.records.content import DOCUMENT_TYPES, Evidence, Signal, Strength
+from bucketscan.records.content import DOCUMENT_TYPES, DocumentType, Evidence, Signal, Strength
 
 WEIGHTS: dict[Strength, float] = {Strength.STRONG: 0.9, Strength.MEDIUM: 0.6, Strength.WEAK: 0.1}
 
@@ -22,7 +22,9 @@ def confidence(signals: Iterable[Signal]) -> float:
     return round(1.0 - miss, 4)
 
 
-def conclude(detector: str, document_type: str, signals: Iterable[Signal]) -> Evidence | None:
+def conclude(
+    detector: str, document_type: DocumentType, signals: Iterable[Signal]
+) -> Evidence | None:
     """Evidence for `document_type` when the signals meet the alert rule, else None."""
     kept = tuple(signals)
     if not alerts(kept):

@@ -6,7 +6,7 @@ from bucketscan.policies.extract import images, office, pdf, sniff
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import ocr_available
 from bucketscan.policies.extract.text import text_of
-from bucketscan.records.content import Document, Page
+from bucketscan.records.content import Document, Legibility, Page
 
 __all__ = ["ExtractLimits", "extract", "ocr_available"]
 
@@ -29,8 +29,11 @@ def _extract(data: bytes, media_type: str, limits: ExtractLimits) -> tuple[list[
         return pdf.extract_pdf(data, limits, images.analyse)
     if media_type in _IMAGE_TYPES:
         decoded = images.decode(data, media_type, limits)
-        if decoded.image is None:
-            return [], list(decoded.notes)
+        if decoded.image is None:  # could not tell what it shows: never clean
+            reason = decoded.notes[0] if decoded.notes else "image could not be decoded"
+            return [Page("", "ocr", legibility=Legibility.UNREADABLE, legibility_reason=reason)], [
+                *decoded.notes
+            ]
         page, notes = images.analyse(decoded.image, limits)
         return [page], [*decoded.notes, *notes]
     if media_type in (sniff.DOCX, sniff.XLSX):

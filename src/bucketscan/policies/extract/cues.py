@@ -181,6 +181,8 @@ def find_card(image: Image.Image) -> CardQuad | None:
     frame_area = float(rgb.shape[0] * rgb.shape[1])
     # An outline running into the frame's edge is usually the document merged with a strip of
     # unevenly lit background: outlines clear of the edge are tried first.
+    frame_ratio = max(image.size) / max(1, min(image.size))
+    tight_card = card_kind(frame_ratio) == "id1"
     for points in sorted(_quads(rgb)[:6], key=lambda quad: _on_edge(quad, rgb.shape)):
         corners = _order(points)
         width, height = side_lengths(corners)
@@ -189,11 +191,11 @@ def find_card(image: Image.Image) -> CardQuad | None:
         ratio = max(width, height) / min(width, height)
         # A photo's perspective stretches the apparent ratio: a wider tolerance inside a frame.
         kind = card_kind(ratio, _PHOTO_TOLERANCE)
-        if kind is not None:
+        # A smaller outline inside a card-shaped crop is its photo or a field box, not a sheet.
+        if kind is not None and not (tight_card and kind != "id1"):
             return CardQuad(corners / scale, kind, ratio, "quad", outlined(rgb, corners))
-    ratio = max(image.size) / max(1, min(image.size))
-    if card_kind(ratio) == "id1":  # a passport page and an A4 sheet share the ratio: id1 only
-        return CardQuad(None, "id1", ratio, "frame")
+    if tight_card:  # a passport page and an A4 sheet share the ratio: id1 only
+        return CardQuad(None, "id1", frame_ratio, "frame")
     return None
 
 

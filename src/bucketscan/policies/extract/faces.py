@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 _WORK_SIDE = 640
+_SMALLEST = 0.07  # of the shorter side: a card photo on a scanned A4 page still counts
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,14 @@ def _cascade() -> cv2.CascadeClassifier:
 
 
 def find_faces(image: Image.Image) -> Faces:
-    """Frontal faces of a plausible photo size (4–60% of the shorter side) in an upright image."""
+    """Frontal faces of a plausible photo size (7–80% of the shorter side) in an upright image."""
     scale = min(1.0, _WORK_SIDE / max(image.size))
     small = image.convert("L").resize(
         (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     )
     raw = np.asarray(small, dtype=np.uint8)
     shorter = min(raw.shape)
-    smallest = max(20, int(shorter * 0.12))
+    smallest = max(20, int(shorter * _SMALLEST))
     boxes: list[tuple[int, ...]] = []
     # As captured first; equalised only if that finds nothing (it helps dim photos but can wash
     # out a face printed on a tinted card).

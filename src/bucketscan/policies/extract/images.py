@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from bucketscan.policies.extract import barcodes, faces, mrz_band
+from bucketscan.policies.extract import barcodes, faces, lines, mrz_band, ppocr
 from bucketscan.policies.extract.cues import (
     CardQuad,
     TextLayout,
@@ -19,10 +19,12 @@ from bucketscan.policies.extract.cues import (
     side_lengths,
     text_layout,
 )
+from bucketscan.policies.extract.engines import resolve
 from bucketscan.policies.extract.limits import ExtractLimits
-from bucketscan.policies.extract.ocr import OcrResult, ocr_available, ocr_image, osd_rotation
+from bucketscan.policies.extract.lines import upright_turn
+from bucketscan.policies.extract.ocr import OcrResult, ocr_image, osd_rotation
 from bucketscan.policies.extract.rulings import erase_rulings
-from bucketscan.records.content import ImageCues, Page
+from bucketscan.records.content import ImageCues, Legibility, OcrEngine, Page
 
 CARD_SIDE = 1000  # long side of a rectified ID-1 card for OCR (≈ 300 dpi)
 PAGE_SIDE = 1800  # A4 at ≈ 150 dpi: body text 20-30 px high, what Tesseract reads best
@@ -40,6 +42,13 @@ _MARGIN_WHITE = 200  # grey level: anything darker is content, not the scanner's
 _OSD_SIDE = 2000  # page text must stay legible for orientation detection
 UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
 _WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
+_LEGIBLE = 20.0  # confident characters: a reading with fewer says little
+_ILLEGIBLE = 5.0  # ... and with fewer than this, nothing was legible
+_DET_CARD_SIDE = 736  # PP-OCR detection size on a flattened card: its text is large there
+_DET_MIN_SIDE, _DET_MAX_SIDE = 960, 1280  # ... and on anything else (small images upscaled)
+_COVERAGE = 0.6  # confident characters Tesseract must read per character detection found
+_MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
+_MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 
 
 @dataclass(frozen=True)
@@ -261,12 +270,139 @@ def _settled(
     return card, flat
 
 
+def _legibility(
+    score: float, document_like: bool, problem: str | None
+) -> tuple[Legibility, str | None]:
+    """Read, poor, or unreadable: nothing legible where a card or text-like lines are is "could
+    not tell", never clean; an image with neither (a photo, a texture) read nothing to worry."""
+    if score >= _LEGIBLE:
+        return Legibility.READ, None
+    if not document_like:
+        return Legibility.READ, None
+    if problem is not None:
+        return Legibility.UNREADABLE, problem
+    if score < _ILLEGIBLE:
+        return Legibility.UNREADABLE, "nothing legible on a card- or page-like image"
+    return Legibility.POOR, "little legible on a card- or page-like image"
+
+
+def _cues(image: Image.Image, card: CardQuad | None, found: faces.Faces, mrz: bool) -> ImageCues:
+    return ImageCues(
+        width=image.width,
+        height=image.height,
+        card_shape=card.kind if card else None,
+        faces=found.count,
+        face_side=found.side,
+        mrz_band=mrz,
+    )
+
+
+def _page(
+    image: Image.Image,
+    upright: Image.Image,
+    card: CardQuad | None,
+    text_parts: list[str],
+    mrz: tuple[str, ...],
+    legibility: tuple[Legibility, str | None],
+    source: str,
+    mrz_seen: bool = False,
+) -> Page:
+    """The page record: text, typed MRZ lines and codes, cues of the upright subject."""
+    codes = barcodes.read_codes(image)
+    cues = _cues(image, card, faces.find_faces(upright), mrz_seen or len(mrz) >= 2)
+    text = "\n".join(part for part in (*text_parts, *mrz) if part)
+    return Page(text, source, cues, mrz, codes, legibility[0], legibility[1])
+
+
+def _note_turn(turn: int, notes: list[str]) -> None:
+    if turn:
+        notes.append(f"image read after turning it {turn}°")
+
+
+def _deep_subject(
+    image: Image.Image, card: CardQuad | None, flat: Image.Image | None
+) -> Image.Image:
+    """What PP-OCR reads: an ID-1 card flattened, else the image itself (detection follows
+    each line at any angle and tilt, and a wrong outline would cut text off)."""
+    if card is not None and card.kind == "id1":
+        return flat if flat is not None else rectify(image, card, CARD_SIDE)
+    return _fit(image, PAGE_SIDE)
+
+
+def _quick(upright: Image.Image, found: ppocr.Found, limits: ExtractLimits) -> OcrResult | None:
+    """One Tesseract pass on the image turned upright (detection told the way up), kept when it
+    reads most of what detection found with high confidence: clean scans and born-digital
+    pages cost a fraction of deep recognition. None when the deep model must read it."""
+    page = _fit(erase_rulings(upright), PAGE_SIDE, MIN_SIDE)
+    quick = ocr_image(page.convert("L"), limits.ocr_languages, _PAGE_PSM, limits.ocr_timeout_s)
+    expected = sum(found.ratios())
+    if quick.confidence >= UPRIGHT_CONFIDENCE and quick.score >= _COVERAGE * expected:
+        return quick
+    return None
+
+
+def _deep_page(
+    image: Image.Image,
+    card: CardQuad | None,
+    flat: Image.Image | None,
+    limits: ExtractLimits,
+    cascade: bool,
+    source: str,
+    notes: list[str],
+) -> Page:
+    """PP-OCRv5 detection at any rotation, then recognition of every line; with `cascade`,
+    a Tesseract pass that reads the upright image well is kept instead (lines long enough to
+    be an MRZ are still read by the deep model, which reads them whole)."""
+    subject = _deep_subject(image, card, flat)
+    card_like = card is not None and card.kind == "id1"
+    side = (
+        _DET_CARD_SIDE if card_like else min(_DET_MAX_SIDE, max(_DET_MIN_SIDE, max(subject.size)))
+    )
+    found = ppocr.find_lines(subject, side)
+    turn = upright_turn(found.angle)
+    upright = _turned(subject, turn)
+    document_like = bool(found.quads) or (card is not None and card.source == "quad")
+    # Cards are what the deep model is for (small print on patterned grounds); Tesseract may
+    # take pages and photos it reads confidently.
+    quick = _quick(upright, found, limits) if cascade and found.quads and not card_like else None
+    if quick is not None:
+        few = len(found.quads) <= _MRZ_MAX_LINES  # an ID page, not a page of prose
+        long_lines = [i for i, ratio in enumerate(found.ratios()) if few and ratio >= _MRZ_RATIO]
+        mrz = lines.reading(ppocr.recognise(found.subset(long_lines))).mrz
+        legible = _legibility(quick.score, document_like, None)
+        _note_turn(turn, notes)
+        return _page(image, upright, card, [quick.text], mrz, legible, source)
+    read = lines.reading(ppocr.recognise(found))
+    legible = _legibility(read.score, document_like, None)
+    if read.turn != turn:  # recognition settled lines the classifier had turned wrongly
+        upright = _turned(subject, read.turn)
+    _note_turn(read.turn, notes)
+    return _page(image, upright, card, [read.text], read.mrz, legible, source)
+
+
 def analyse(
     image: Image.Image, limits: ExtractLimits, source: str = "ocr"
 ) -> tuple[Page, tuple[str, ...]]:
-    """OCR (at the best orientation), card shape, faces, MRZ band and barcodes of one image."""
+    """OCR (at the best orientation, by the chosen engine), card shape, faces, MRZ lines and
+    barcodes of one image."""
     notes: list[str] = []
     card, flat = _settled(image, find_card(image))
+    engine, cascade, problem = resolve(limits.ocr_engine)
+    if engine is OcrEngine.PPOCR:
+        return _deep_page(image, card, flat, limits, cascade, source, notes), tuple(notes)
+    return _tesseract_page(image, card, flat, limits, problem, source, notes), tuple(notes)
+
+
+def _tesseract_page(
+    image: Image.Image,
+    card: CardQuad | None,
+    flat: Image.Image | None,
+    limits: ExtractLimits,
+    problem: str | None,
+    source: str,
+    notes: list[str],
+) -> Page:
+    """Tesseract at the best of up to four turns, dark title bands, the MRZ band read apart."""
     if card is not None and card.kind == "id1":
         subject = flat if flat is not None else rectify(image, card, CARD_SIDE)
         if card.source == "frame":
@@ -277,41 +413,32 @@ def analyse(
         subject = erase_rulings(rectify(image, card, side, landscape=False))
     else:  # a page scanned on white, or no document outline found: the same for its tables
         subject = erase_rulings(_fit(image, PAGE_SIDE, MIN_SIDE))
-    use_ocr = limits.ocr and ocr_available()
+    use_ocr = problem is None
     text_parts: list[str] = []
-    layout = text_layout(subject) if use_ocr else None
-    if layout is not None and not layout.has_text:
+    layout = text_layout(subject)
+    document_like = layout.has_text or (card is not None and card.source == "quad")
+    score = 0.0
+    if use_ocr and not layout.has_text:
         notes.append("OCR skipped: no text-like line structure in the image")
         subject = _turned(subject, _first_turn(subject))
-    elif use_ocr and layout is not None:
+    elif use_ocr:
         subject, reading = _best_reading(subject, card, layout, limits, notes)
         text_parts.append(reading.text)
+        score = reading.score
         if _upright(reading, GOOD_SCORE):  # titles printed light on a dark band
             text_parts.extend(_band_text(subject, limits))
         if reading.note:
             notes.append(reading.note)
+            if "timeout" in reading.note:
+                problem = reading.note
     else:
-        notes.append("OCR skipped: " + ("disabled" if not limits.ocr else "tesseract absent"))
+        notes.append(f"OCR skipped: {problem}")
         subject = _turned(subject, _first_turn(subject))
-    found = faces.find_faces(subject)
     box = mrz_band.find_band(subject)
-    mrz = False
+    mrz: tuple[str, ...] = ()
     if box is not None and use_ocr:
-        lines = mrz_band.read_band(subject, box, limits.ocr_timeout_s)
-        mrz = len(lines) >= 2
-        if lines:
-            text_parts.append("[mrz]\n" + "\n".join(lines))
+        mrz = tuple(mrz_band.read_band(subject, box, limits.ocr_timeout_s))
     elif box is not None:
-        mrz = True
         notes.append("MRZ band located by shape only (not read)")
-    text_parts.extend(barcodes.read_codes(image))
-    cues = ImageCues(
-        width=image.width,
-        height=image.height,
-        card_shape=card.kind if card else None,
-        faces=found.count,
-        face_side=found.side,
-        mrz_band=mrz,
-    )
-    text = "\n".join(part for part in text_parts if part)
-    return Page(text=text, source=source, cues=cues), tuple(notes)
+    legible = _legibility(score, document_like, problem)
+    return _page(image, subject, card, text_parts, mrz, legible, source, box is not None)

@@ -9,12 +9,13 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ExtractLimits:
-    """Size, page, pixel and time bounds; `ocr=False` keeps only the signals that need no OCR."""
+    """Size, page, pixel and time bounds, and the OCR engine ("none": only the signals that need
+    no OCR)."""
 
     max_bytes: int = 20 * MIB
     max_pixels: int = 40_000_000
     max_pages: int = 10
     max_decompressed_bytes: int = 50 * MIB
-    ocr: bool = True
+    ocr_engine: str = "auto"  # an OcrEngine value
     ocr_timeout_s: float = 20.0
     ocr_languages: str = "jpn+eng"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -20,6 +22,30 @@ _MIN_DPI = 150  # a low-resolution scan is upsampled to what Tesseract needs for
 _MAX_DPI = 300  # a finer scan adds pixels, not legibility
 _MIN_TEXT = 20  # fewer visible characters than this: treat the page as a scan
 _RENDER_SIDE = 2400
+_FAMILIAR_SHARE = 0.8  # letters in Latin or JIS scripts: a text layer with fewer is garbled
+
+
+def _familiar(char: str) -> bool:
+    """A letter of the Latin alphabets or of Japanese (JIS X 0208) text."""
+    if ord(char) < 0x250:
+        return True
+    if unicodedata.category(char) == "Co":  # private use: CP932 maps some, no text has them
+        return False
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def garbled(text: str) -> bool:
+    """Whether a text layer is glyph codes rather than text (fonts without a Unicode map give
+    random CJK, Hebrew and private-use characters): such a page is read from its image."""
+    letters = [char for char in text if char.isalpha() or unicodedata.category(char) == "Co"]
+    if not letters:
+        return False
+    return sum(map(_familiar, letters)) < _FAMILIAR_SHARE * len(letters)
+
 
 ImagePass = Callable[[Image.Image, ExtractLimits], tuple[Page, tuple[str, ...]]]
 
@@ -79,13 +105,17 @@ def extract_pdf(
         for index in range(min(count, limits.max_pages)):
             page = document[index]
             text = normalise(page.get_textpage().get_text_range())
-            if len("".join(text.split())) >= _MIN_TEXT:
+            if garbled(text):
+                text, why = "", "text layer garbled (fonts without a Unicode map)"
+            elif len("".join(text.split())) >= _MIN_TEXT:
                 pages.append(Page(text=text, source="text"))
                 continue
+            else:
+                why = "no text layer"
             image_page, image_notes = image_pass(_render(page, limits), limits)
-            pages.append(Page(text=text + image_page.text, source="ocr", cues=image_page.cues))
+            pages.append(replace(image_page, text=text + image_page.text, source="ocr"))
             notes.extend(f"page {index + 1}: {note}" for note in image_notes)
-            notes.append(f"page {index + 1}: no text layer, rendered as an image")
+            notes.append(f"page {index + 1}: {why}, rendered as an image")
     except (pdfium.PdfiumError, ValueError, OSError, MemoryError) as error:
         notes.append(f"PDF read stopped: {error.__class__.__name__}: {error}")
     finally:

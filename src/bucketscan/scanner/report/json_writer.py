@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 from bucketscan.scanner.report.serialize import (
     JsonDict,
@@ -13,6 +13,7 @@ from bucketscan.scanner.report.serialize import (
     finding_json,
     meta_json,
     summary_json,
+    unreadable_json,
 )
 
 SCHEMA_VERSION = "1"
@@ -25,6 +26,7 @@ class JsonWriter:
         self._stream = stream
         self._buckets: list[JsonDict] = []
         self._findings: list[JsonDict] = []
+        self._unreadable: list[JsonDict] = []
 
     def start(self, meta: ScanMeta) -> None:
         """Nothing to write yet."""
@@ -37,6 +39,10 @@ class JsonWriter:
         """Keep the finding."""
         self._findings.append(finding_json(finding))
 
+    def unreadable(self, item: UnreadableObject) -> None:
+        """Keep the object that could not be read."""
+        self._unreadable.append(unreadable_json(item))
+
     def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the whole report."""
         report = {
@@ -45,6 +51,7 @@ class JsonWriter:
             "summary": summary_json(summary),
             "buckets": sorted(self._buckets, key=lambda b: (b["account"], b["name"])),
             "findings": sorted(self._findings, key=lambda f: (f["bucket"], f["key"])),
+            "unreadable": sorted(self._unreadable, key=lambda u: (u["bucket"], u["key"])),
         }
         json.dump(report, self._stream, ensure_ascii=False, indent=2)
         self._stream.write("\n")

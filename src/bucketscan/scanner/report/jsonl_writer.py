@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 from bucketscan.scanner.report.json_writer import SCHEMA_VERSION
 from bucketscan.scanner.report.serialize import (
@@ -14,11 +14,12 @@ from bucketscan.scanner.report.serialize import (
     finding_json,
     meta_json,
     summary_json,
+    unreadable_json,
 )
 
 
 class JsonLinesWriter:
-    """Streams `{"type": ..., ...}` lines: scan, bucket, finding, summary."""
+    """Streams `{"type": ..., ...}` lines: scan, bucket, finding, unreadable, summary."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
@@ -38,6 +39,10 @@ class JsonLinesWriter:
     def finding(self, finding: Finding) -> None:
         """Write one finding."""
         self._line("finding", finding_json(finding))
+
+    def unreadable(self, item: UnreadableObject) -> None:
+        """Write one object that could not be read."""
+        self._line("unreadable", unreadable_json(item))
 
     def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the summary and the final scan times."""

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bucketscan.records.content import Signal
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 
 JsonDict = dict[str, Any]
@@ -42,6 +42,21 @@ def finding_json(finding: Finding) -> JsonDict:
     }
 
 
+def unreadable_json(item: UnreadableObject) -> JsonDict:
+    """One analysed object that could not be read (no content, only where it is and why)."""
+    return {
+        "provider": item.provider,
+        "account": item.account,
+        "bucket": item.bucket,
+        "key": item.key,
+        "url": item.url,
+        "size": item.size,
+        "exposure": item.exposure.value,
+        "exposure_reasons": list(item.exposure_reasons),
+        "reason": item.reason,
+    }
+
+
 def bucket_json(result: BucketResult) -> JsonDict:
     """One bucket's verdicts and counts."""
     return {
@@ -60,6 +75,7 @@ def bucket_json(result: BucketResult) -> JsonDict:
             "readable": result.objects_readable,
             "inspected": result.objects_inspected,
             "skipped": result.objects_skipped,
+            "unreadable": result.objects_unreadable,
         },
         "findings": result.findings,
         "errors": list(result.errors),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary
+from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 
 
@@ -21,6 +21,10 @@ class ReportWriter(Protocol):
 
     def finding(self, finding: Finding) -> None:
         """A sensitive exposed file was found."""
+        ...
+
+    def unreadable(self, item: UnreadableObject) -> None:
+        """An analysed file could not be read: could not tell."""
         ...
 
     def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:

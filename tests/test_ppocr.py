@@ -1,0 +1,117 @@
+"""PP-OCRv5 through onnxruntime: Japanese labels and MRZ lines at any rotation, engine choice,
+and "could not tell" when no engine can read an image."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from bucketscan.policies.classify import classify_document
+from bucketscan.policies.extract import ExtractLimits, engines, extract, ppocr
+from bucketscan.policies.extract.lines import reading
+from bucketscan.records.content import Legibility
+
+needs_ppocr = pytest.mark.skipif(ppocr.missing() is not None, reason="PP-OCRv5 not installed")
+GOTHIC = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+MRZ = (
+    "IDD<<T220001293<<<<<<<<<<<<<<<",
+    "6408125<2010315D<<<<<<<<<<<<<4",
+    "MUSTERMANN<<ERIKA<<<<<<<<<<<<<",
+)
+
+
+def _card() -> Image.Image:
+    """A pale ID-1 card (1011x638) with Japanese labels and an MRZ-like band."""
+    card = Image.new("RGB", (1011, 638), (228, 236, 244))
+    draw = ImageDraw.Draw(card)
+    label = ImageFont.truetype(GOTHIC, 40)
+    draw.text((50, 50), "氏名 山田 花子", font=label, fill="black")
+    draw.text((50, 130), "住所 東京都千代田区霞が関2-1-2", font=label, fill="black")
+    draw.text((50, 210), "在留期間 満了日", font=label, fill="black")
+    mono = ImageFont.truetype(MONO, 30)
+    for row, line in enumerate(MRZ):
+        draw.text((40, 440 + 50 * row), line, font=mono, fill="black")
+    return card
+
+
+@needs_ppocr
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_reads_labels_and_mrz_at_any_right_angle(turn: int) -> None:
+    image = _card().rotate(turn, expand=True)
+    read = reading(ppocr.read_lines(image, 960))
+    assert read.turn == turn
+    assert "山田花子" in read.text.replace(" ", "")
+    assert "在留期間" in read.text
+    assert read.mrz[:3] == MRZ
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@needs_ppocr
+@pytest.mark.parametrize("tilt", [23, 160, 250])
+def test_tilted_card_photo_is_read(tilt: int) -> None:
+    table = Image.new("RGB", (1600, 1300), (70, 60, 50))
+    card = _card().rotate(tilt, expand=True, fillcolor=(70, 60, 50))
+    table.paste(card, ((1600 - card.width) // 2, (1300 - card.height) // 2))
+    doc = extract(_png(table), "photo.png", ExtractLimits(ocr_engine="ppocr"))
+    assert "東京都千代田区" in doc.text
+    assert doc.mrz_lines[:3] == MRZ
+
+
+@pytest.mark.parametrize("engine", ["none"])
+def test_image_without_ocr_is_unreadable_not_clean(engine: str) -> None:
+    doc = extract(_png(_card()), "card.png", ExtractLimits(ocr_engine=engine))
+    assert doc.pages[0].legibility is Legibility.UNREADABLE
+    result = classify_document(doc)
+    assert result.category is None
+    assert result.unreadable == "OCR disabled"
+
+
+def test_no_engine_installed_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "_ppocr_missing", lambda: "onnxruntime not installed")
+    monkeypatch.setattr(engines, "ocr_available", lambda: False)
+    doc = extract(_png(_card()), "card.png", ExtractLimits())
+    assert doc.unreadable == "onnxruntime not installed; tesseract not installed"
+    assert classify_document(doc).unreadable == doc.unreadable
+
+
+def test_textless_photo_without_ocr_is_read_as_nothing() -> None:
+    sky = Image.new("RGB", (800, 600), (120, 170, 230))
+    doc = extract(_png(sky), "sky.png", ExtractLimits(ocr_engine="none"))
+    assert doc.unreadable is None
+
+
+def test_corrupt_image_is_unreadable() -> None:
+    doc = extract(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "broken.png")
+    assert doc.unreadable is not None and "could not be decoded" in doc.unreadable
+
+
+@pytest.mark.parametrize(
+    ("requested", "deep", "tesseract", "expected"),
+    [
+        ("auto", None, True, ("ppocr", True, None)),
+        ("auto", "onnxruntime not installed", True, ("tesseract", True, None)),
+        ("ppocr", None, True, ("ppocr", False, None)),
+        ("tesseract", None, True, ("tesseract", True, None)),
+        ("tesseract", None, False, (None, False, "tesseract not installed")),
+        ("ppocr", "no models", True, (None, False, "no models")),
+        ("none", None, True, (None, False, "OCR disabled")),
+    ],
+)
+def test_engine_resolution(
+    monkeypatch: pytest.MonkeyPatch,
+    requested: str,
+    deep: str | None,
+    tesseract: bool,
+    expected: tuple[str | None, bool, str | None],
+) -> None:
+    monkeypatch.setattr(engines, "_ppocr_missing", lambda: deep)
+    monkeypatch.setattr(engines, "ocr_available", lambda: tesseract)
+    assert engines.resolve(requested) == expected
