@@ -6,6 +6,14 @@ from bucketscan.policies.detectors.context import Lexicon, label_in
 from bucketscan.records.content import CardShape, Document, ImageCues, Signal, Strength
 
 MIN_LABELS = 3
+# The holder's fields every identity card prints: beside a document's own title they show a
+# filled-in card, not a mention of one.
+IDENTITY_FIELDS = Lexicon.of(
+    ("氏名", "Name", "Surname"),
+    ("住所", "Address"),
+    ("生年月日", "Date of birth", "DOB"),
+    ("性別", "Sex"),
+)
 
 
 def label_signal(
@@ -31,7 +39,7 @@ def title_signal(
     detector: str, titles: tuple[str, ...], lexicon: Lexicon, doc: Document
 ) -> Signal | None:
     """Medium when a photo or scan of a card (or with a face) shows the document's own title
-    and three of its labels.
+    and three of its labels or holder's fields.
 
     What the document is called and what its fields are called, read off an image, is a card
     or form photographed: its number may be unreadable, the document is still there.
@@ -40,7 +48,8 @@ def title_signal(
         return None
     text = doc.text
     title = next((title for title in titles if label_in(text, title, fuzzy=True)), None)
-    if title is None or len(lexicon.found(text, fuzzy=True)) < MIN_LABELS:
+    labels = len(lexicon.found(text, fuzzy=True)) + len(IDENTITY_FIELDS.found(text, fuzzy=True))
+    if title is None or labels < MIN_LABELS:
         return None
     return Signal(
         detector, "title", Strength.MEDIUM, f"title {title!r} with its labels on an image"

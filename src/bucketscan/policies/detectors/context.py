@@ -23,10 +23,17 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Small and full-size kana read for each other (セキュリティ as セキユリテイ).
+_KANA_PAIRS = (
+    "ァア ィイ ゥウ ェエ ォオ ッツ ャヤ ュユ ョヨ ぁあ ぃい ぅう ぇえ ぉお っつ ゃや ゅゆ ょよ"
+)
+_KANA_SIZES = {char: f"[{pair}]" for pair in _KANA_PAIRS.split() for char in pair}
+
+
 @cache
 def label_regex(label: str) -> re.Pattern[str]:
     """A case-insensitive pattern for `label` that tolerates spaces OCR puts between characters."""
-    parts = [re.escape(char) for char in label if not char.isspace()]
+    parts = [_KANA_SIZES.get(char, re.escape(char)) for char in label if not char.isspace()]
     joined = r"[ \t\u3000]*".join(parts)
     # Latin labels match whole words only ("EXP" must not match inside "EXPERIENCE").
     head = r"(?<![A-Za-z])" if label[:1].isascii() and label[:1].isalnum() else ""
@@ -85,12 +92,19 @@ class Lexicon:
 
 
 def label_near(
-    text: str, start: int, end: int, labels: Iterable[str], before: int = 30, after: int = 10
+    text: str,
+    start: int,
+    end: int,
+    labels: Iterable[str],
+    before: int = 30,
+    after: int = 10,
+    fuzzy: bool = False,
 ) -> str | None:
-    """The first label in the window from `before` chars ahead of a span to `after` behind it."""
+    """The first label in the window from `before` chars ahead of a span to `after` behind it
+    (within one misread with `fuzzy`, for OCR'd text)."""
     window = text[max(0, start - before) : end + after]
     for label in labels:
-        if label_regex(label).search(window):
+        if label_in(window, label, fuzzy):
             return label
     return None
 

@@ -108,7 +108,7 @@ class Hit:
 
 def read_number(family: Family, doc: Document) -> Signal | None:
     """The family's best-graded number."""
-    hit = best_number(family.name, family.numbers, doc.text, doc.codes)
+    hit = best_number(family.name, family.numbers, doc.text, doc.codes, is_image(doc))
     return hit.signal if hit else None
 
 
@@ -149,7 +149,6 @@ class Family:
     keywords: tuple[str, ...] = ()  # more words that pass the prefilter
     numbers: tuple[NumberRule, ...] = ()  # ways its number is printed: the best reading counts
     shapes: frozenset[CardShape] = frozenset()  # its card formats; none: no card layout signal
-    misread_titles: bool = False  # on images, a title within one misread passes the prefilter
     variants: tuple[tuple[DocumentType, tuple[str, ...]], ...] = ()  # types their words choose
     prefilter: Callable[[Document], bool] | None = None  # passes the prefilter too
     sources: tuple[Source, ...] = SOURCES  # the signals read, in the order reports show
@@ -173,16 +172,18 @@ class FamilyDetector:
         return self.family.name
 
     def applies(self, doc: Document) -> bool:
-        """A title, keyword or barcode of the family (cheap), or its own prefilter."""
+        """A title, keyword or barcode of the family (cheap; within one misread on images), or
+        its own prefilter."""
         family, text = self.family, doc.text
         kinds = {kind for rule in family.numbers for kind in rule.codes}
         return (
             any_label(text, family.titles + family.keywords)
             or any(code.kind in kinds for code in doc.codes)
             or (
-                family.misread_titles
-                and is_image(doc)
-                and any(label_in(text, title, fuzzy=True) for title in family.titles)
+                is_image(doc)
+                and any(
+                    label_in(text, word, fuzzy=True) for word in family.titles + family.keywords
+                )
             )
             or (family.prefilter is not None and family.prefilter(doc))
         )
@@ -204,14 +205,19 @@ class _Candidate:
 
 
 def best_number(
-    detector: str, rules: tuple[NumberRule, ...], text: str, codes: tuple[Code, ...] = ()
+    detector: str,
+    rules: tuple[NumberRule, ...],
+    text: str,
+    codes: tuple[Code, ...] = (),
+    fuzzy: bool = False,
 ) -> Hit | None:
-    """The first number of the highest grade: in decoded barcodes first, then in text order."""
+    """The first number of the highest grade: in decoded barcodes first, then in text order
+    (labels matched within one misread with `fuzzy`, for OCR'd text)."""
     best: Hit | None = None
     for candidate in _candidates(rules, text, codes):
         rule, number = candidate.rule, candidate.number
         verdict = rule.validator(number) if rule.validator else None
-        graded = None if verdict is False else _grade(candidate, text)
+        graded = None if verdict is False else _grade(candidate, text, fuzzy)
         if graded is None:
             continue
         strength, where, label = graded
@@ -227,7 +233,7 @@ def best_number(
     return best
 
 
-def _grade(candidate: _Candidate, text: str) -> tuple[Strength, str, str] | None:
+def _grade(candidate: _Candidate, text: str, fuzzy: bool) -> tuple[Strength, str, str] | None:
     """Strength, reason ending and label of the first window holding a label."""
     windows, start, end = candidate.rule.windows, candidate.start, candidate.end
     if candidate.code is not None:
@@ -235,7 +241,7 @@ def _grade(candidate: _Candidate, text: str) -> tuple[Strength, str, str] | None
     for window in windows:
         if not window.labels:
             return window.strength, window.where, ""
-        label = label_near(text, start, end, window.labels, window.before, window.after)
+        label = label_near(text, start, end, window.labels, window.before, window.after, fuzzy)
         if label is not None:
             return window.strength, window.where, label
     return None

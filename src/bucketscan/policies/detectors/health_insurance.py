@@ -57,5 +57,4 @@ HEALTH_INSURANCE = Family(
     labels=LABELS,
     titles=("被保険者証", "保険者番号", "資格確認書", "資格情報のお知らせ", "組合員証", "健康保険"),
     numbers=(_insurer_number(8, _AFTER_LABEL, _ON_CARD), _insurer_number(6, _AFTER_LABEL)),
-    misread_titles=True,
 )

@@ -55,5 +55,4 @@ ID_CARD = Family(
     labels=LABELS,
     titles=TITLES,
     shapes=frozenset({CardShape.ID1}),
-    misread_titles=True,
 )

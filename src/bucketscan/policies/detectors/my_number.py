@@ -35,7 +35,7 @@ MY_NUMBER = Family(
     document_type=DocumentType.MY_NUMBER_CARD,
     description="My Number card",
     labels=CARD_LABELS,
-    titles=(*CARD_LABELS.groups[0], *CARD_LABELS.groups[2]),
+    titles=(*CARD_LABELS.groups[0], *CARD_LABELS.groups[1], *CARD_LABELS.groups[2]),
     keywords=(*NUMBER_LABELS, *CARD_LABELS.spellings()),
     numbers=(
         NumberRule(

@@ -14,7 +14,12 @@ from bucketscan.records.content import CardShape, DocumentType
 
 LABELS = Lexicon.of(
     ("在留カード", "RESIDENCE CARD"),
-    ("特別永住者証明書", "SPECIAL PERMANENT RESIDENT"),
+    (
+        "特別永住者証明書",
+        "永住者証明書",
+        "SPECIAL PERMANENT RESIDENT",
+        "PERMANENT RESIDENT CERTIFICATE",
+    ),
     ("在留資格", "STATUS"),
     ("在留期間", "PERIOD OF STAY"),
     ("就労制限の有無", "就労制限"),
@@ -31,7 +36,14 @@ RESIDENCE_CARD = Family(
     document_type=DocumentType.RESIDENCE_CARD_JP,
     description="residence card",
     labels=LABELS,
-    titles=("在留カード", "RESIDENCE CARD", "特別永住者証明書", "SPECIAL PERMANENT RESIDENT"),
+    titles=(
+        "在留カード",
+        "RESIDENCE CARD",
+        "特別永住者証明書",
+        "永住者証明書",  # its head is the first word lost under a thumb or glare
+        "SPECIAL PERMANENT RESIDENT",
+        "PERMANENT RESIDENT CERTIFICATE",
+    ),
     numbers=(
         NumberRule(
             "card_number",
@@ -43,5 +55,4 @@ RESIDENCE_CARD = Family(
         ),
     ),
     shapes=frozenset({CardShape.ID1}),
-    misread_titles=True,
 )

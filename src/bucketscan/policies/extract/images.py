@@ -44,9 +44,11 @@ UPRIGHT_CONFIDENCE = 70.0  # mean word confidence of text read the right way up
 _WRONG_AXIS_CONFIDENCE = 60.0  # below this along both turns of one axis, try the other axis
 _LEGIBLE = 20.0  # confident characters: a reading with fewer says little
 _ILLEGIBLE = 5.0  # ... and with fewer than this, nothing was legible
-_DET_CARD_SIDE = 736  # PP-OCR detection size on a flattened card: its text is large there
-_DET_MIN_SIDE, _DET_MAX_SIDE = 960, 1280  # ... and on anything else (small images upscaled)
+_DET_CARD_SIDE = 736  # PP-OCR detection size on a tightly cropped card: its text is large there
+_DET_SIDE = 960  # ... and on anything else (small images upscaled to it)
+_CROP_SIDE = 1200  # pixels: a card-shaped image this small is a cropped card, not a photo
 _COVERAGE = 0.6  # confident characters Tesseract must read per character detection found
+_TEXT_HEAVY_LINES = 30  # detected lines from which a page is worth a Tesseract pass first
 _MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
 _MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 
@@ -319,16 +321,6 @@ def _note_turn(turn: int, notes: list[str]) -> None:
         notes.append(f"image read after turning it {turn}°")
 
 
-def _deep_subject(
-    image: Image.Image, card: CardQuad | None, flat: Image.Image | None
-) -> Image.Image:
-    """What PP-OCR reads: an ID-1 card flattened, else the image itself (detection follows
-    each line at any angle and tilt, and a wrong outline would cut text off)."""
-    if card is not None and card.kind == "id1":
-        return flat if flat is not None else rectify(image, card, CARD_SIDE)
-    return _fit(image, PAGE_SIDE)
-
-
 def _quick(upright: Image.Image, found: ppocr.Found, limits: ExtractLimits) -> OcrResult | None:
     """One Tesseract pass on the image turned upright (detection told the way up), kept when it
     reads most of what detection found with high confidence: clean scans and born-digital
@@ -344,7 +336,6 @@ def _quick(upright: Image.Image, found: ppocr.Found, limits: ExtractLimits) -> O
 def _deep_page(
     image: Image.Image,
     card: CardQuad | None,
-    flat: Image.Image | None,
     limits: ExtractLimits,
     cascade: bool,
     source: str,
@@ -353,18 +344,22 @@ def _deep_page(
     """PP-OCRv5 detection at any rotation, then recognition of every line; with `cascade`,
     a Tesseract pass that reads the upright image well is kept instead (lines long enough to
     be an MRZ are still read by the deep model, which reads them whole)."""
-    subject = _deep_subject(image, card, flat)
-    card_like = card is not None and card.kind == "id1"
-    side = (
-        _DET_CARD_SIDE if card_like else min(_DET_MAX_SIDE, max(_DET_MIN_SIDE, max(subject.size)))
-    )
-    found = ppocr.find_lines(subject, side)
+    # A tight crop of a card has large text; a 3:2 photo has the same ratio and does not.
+    tight = card is not None and card.source == "frame" and max(image.size) <= _CROP_SIDE
+    # A card photographed on a table (its outline stands out all round) is read flattened: the
+    # detector loses lines on a steeply tilted card. Anything else is read whole, since an
+    # outline found around a photo box or a table on a page would cut its text off.
+    on_table = card is not None and card.kind == "id1" and card.source == "quad" and card.outlined
+    subject = rectify(image, card, CARD_SIDE) if on_table and card else _fit(image, PAGE_SIDE)
+    card_like = tight or on_table
+    found = ppocr.find_lines(subject, _DET_CARD_SIDE if card_like else _DET_SIDE)
     turn = upright_turn(found.angle)
     upright = _turned(subject, turn)
     document_like = bool(found.quads) or (card is not None and card.source == "quad")
     # Cards are what the deep model is for (small print on patterned grounds); Tesseract may
-    # take pages and photos it reads confidently.
-    quick = _quick(upright, found, limits) if cascade and found.quads and not card_like else None
+    # take text-heavy pages it reads confidently, where it costs a fraction of deep recognition.
+    text_heavy = len(found.quads) >= _TEXT_HEAVY_LINES
+    quick = _quick(upright, found, limits) if cascade and text_heavy and not card_like else None
     if quick is not None:
         few = len(found.quads) <= _MRZ_MAX_LINES  # an ID page, not a page of prose
         long_lines = [i for i, ratio in enumerate(found.ratios()) if few and ratio >= _MRZ_RATIO]
@@ -389,7 +384,7 @@ def analyse(
     card, flat = _settled(image, find_card(image))
     engine, cascade, problem = resolve(limits.ocr_engine)
     if engine is OcrEngine.PPOCR:
-        return _deep_page(image, card, flat, limits, cascade, source, notes), tuple(notes)
+        return _deep_page(image, card, limits, cascade, source, notes), tuple(notes)
     return _tesseract_page(image, card, flat, limits, problem, source, notes), tuple(notes)
 
 

@@ -33,7 +33,7 @@ _REC_MAX_RATIO = 25.0  # widest line read in one piece (width/height)
 _REC_BATCH = 8
 _CLS_SHAPE = (48, 192)
 _CLS_FLIP = 0.9  # classifier confidence needed to turn a line by 180°
-_DOUBTFUL = 0.8  # recognition confidence below which a line is also read the other way up
+_DOUBTFUL = 0.8  # recognition confidence from which a line's direction votes for the page's
 _MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 _STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
@@ -283,25 +283,35 @@ def _turned(crop: NDArray[np.uint8], quad: Quad) -> tuple[NDArray[np.uint8], Qua
     return np.ascontiguousarray(crop[::-1, ::-1]), np.roll(quad, 2, axis=0)
 
 
+def _direction(quad: Quad) -> NDArray[np.float32]:
+    """The unit vector a line reads along."""
+    vector = quad[1] - quad[0]
+    return np.asarray(vector / max(1e-6, float(np.linalg.norm(vector))), dtype=np.float32)
+
+
+def _against_the_page(quads: list[Quad], confident: list[bool]) -> list[bool]:
+    """Lines reading against the page's own direction (that of its confidently read lines)."""
+    voters = [quad for quad, sure in zip(quads, confident, strict=True) if sure] or quads
+    page = np.sum([_direction(quad) for quad in voters], axis=0)
+    return [float(np.dot(_direction(quad), page)) < 0 for quad in quads]
+
+
 def recognise(found: Found) -> list[OcrLine]:
     """The text of every detected line, with its confidence and quadrilateral.
 
     The direction classifier is fooled by some lines (an MRZ's fillers look alike both ways
-    up): a line it turned, or one read with low confidence, is also read the other way up
-    and the more confident reading is kept.
+    up): a line that reads against the direction of the page's confidently read lines is
+    read the other way up too, and the more confident reading is kept.
     """
     if not found.crops:
         return []
     models = _models()
     quads, crops = list(found.quads), list(found.crops)
     results = _recognise(models, crops)
-    doubtful = [
-        index
-        for index, (flip, (_text, confidence)) in enumerate(
-            zip(found.flipped, results, strict=True)
-        )
-        if flip or confidence < _DOUBTFUL
-    ]
+    confident = [confidence >= _DOUBTFUL for _text, confidence in results]
+    against = _against_the_page(quads, confident)
+    # MRZ fillers read upside down come out as '>', and read so with confidence.
+    doubtful = [i for i, (text, _c) in enumerate(results) if against[i] or ">>" in text]
     other_way = [_turned(crops[index], quads[index]) for index in doubtful]
     second = _recognise(models, [crop for crop, _quad in other_way]) if doubtful else []
     for index, (_crop_turned, quad), reading in zip(doubtful, other_way, second, strict=True):

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 _KATAKANA_DASH = re.compile(r"(?<=[\u30a1-\u30fa])[一—－-](?=[\u30a1-\u30fa]|$)", re.MULTILINE)
+_KATAKANA_KA = re.compile(r"力(?=[\u30a1-\u30fc])")  # the kanji 力 read for カ before katakana
 
 
 @functools.cache
@@ -41,7 +42,8 @@ def fold_char(char: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text with simplified CJK variants folded and the kanji 一 read for a katakana ー."""
+    """Text with simplified CJK variants folded, and the kanji 一 and 力 read for the katakana
+    ー and カ they resemble."""
     if not text.isascii():
         text = "".join(fold_char(char) if ord(char) >= 0x2E80 else char for char in text)
-    return _KATAKANA_DASH.sub("ー", text)
+    return _KATAKANA_KA.sub("カ", _KATAKANA_DASH.sub("ー", text))

@@ -23,27 +23,8 @@ def signal_json(signal: Signal) -> JsonDict:
     }
 
 
-def finding_json(finding: Finding) -> JsonDict:
-    """One finding."""
-    return {
-        "provider": finding.provider,
-        "account": finding.account,
-        "bucket": finding.bucket,
-        "key": finding.key,
-        "url": finding.url,
-        "size": finding.size,
-        "category": finding.category.value,
-        "document_type": finding.document_type,
-        "exposure": finding.exposure.value,
-        "exposure_reasons": list(finding.exposure_reasons),
-        "severity": finding.severity.value,
-        "confidence": round(finding.confidence, 3),
-        "evidence": [signal_json(signal) for signal in finding.evidence],
-    }
-
-
-def unreadable_json(item: UnreadableObject) -> JsonDict:
-    """One analysed object that could not be read (no content, only where it is and why)."""
+def _located(item: Finding | UnreadableObject) -> JsonDict:
+    """Where an analysed object is and who can read it."""
     return {
         "provider": item.provider,
         "account": item.account,
@@ -53,6 +34,25 @@ def unreadable_json(item: UnreadableObject) -> JsonDict:
         "size": item.size,
         "exposure": item.exposure.value,
         "exposure_reasons": list(item.exposure_reasons),
+    }
+
+
+def finding_json(finding: Finding) -> JsonDict:
+    """One finding."""
+    return {
+        **_located(finding),
+        "category": finding.category.value,
+        "document_type": finding.document_type,
+        "severity": finding.severity.value,
+        "confidence": round(finding.confidence, 3),
+        "evidence": [signal_json(signal) for signal in finding.evidence],
+    }
+
+
+def unreadable_json(item: UnreadableObject) -> JsonDict:
+    """One analysed object that could not be read (no content, only where it is and why)."""
+    return {
+        **_located(item),
         "reason": item.reason,
     }
 
