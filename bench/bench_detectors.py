@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+from cpu import cpu_seconds
+
 from bucketscan.policies.classify import classify_document
 from bucketscan.policies.extract import ExtractLimits, extract
 from bucketscan.synthetic.corpus import generate_corpus
@@ -37,21 +39,15 @@ class Outcome:
     reasons: str
 
 
-def _cpu() -> float:
-    """CPU seconds used so far by this process and its finished children (Tesseract)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def run(seed: int, per_type: int) -> list[Outcome]:
     """Extract and classify every generated file, timing each one."""
     outcomes = []
     limits = ExtractLimits()
     for file in generate_corpus(seed, per_type):
-        start, cpu_start = time.perf_counter(), _cpu()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         doc = extract(file.data, file.name, limits)
         result = classify_document(doc)
-        seconds, cpu_seconds = time.perf_counter() - start, _cpu() - cpu_start
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
         outcomes.append(
             Outcome(
                 file.name,
@@ -62,7 +58,7 @@ def run(seed: int, per_type: int) -> list[Outcome]:
                 result.document_type,
                 any(page.source == "ocr" for page in doc.pages),
                 seconds,
-                cpu_seconds,
+                cpu,
                 "; ".join(f"{s.kind}:{s.strength.value}" for s in result.evidence),
             )
         )

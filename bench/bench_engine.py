@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
+from cpu import cpu_seconds
 
 from bucketscan.metering import Meter
 from bucketscan.scanner.demo import moto_server, public_read_policy
@@ -105,11 +106,6 @@ def metadata_benchmark(objects: int) -> None:
                       f"{seconds:.2f}s, ratio {seconds / floor:.3f} to the floor")  # fmt: skip
 
 
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def ocr_cost(files: list[tuple[str, bytes]], engine: str) -> None:
     """CPU seconds of extraction and detection per distinct image, one process, one thread."""
     from bucketscan.policies.classify import classify_document
@@ -119,11 +115,11 @@ def ocr_cost(files: list[tuple[str, bytes]], engine: str) -> None:
     costs: list[tuple[float, str]] = []
     distinct = {key.split("-", 1)[1]: data for key, data in files}  # benign files repeat
     for key, data in distinct.items():
-        start = _cpu()
+        start = cpu_seconds()
         document = extract(data, key, limits)
         classify_document(document)
         if any(page.source == "ocr" for page in document.pages):
-            costs.append((_cpu() - start, key))
+            costs.append((cpu_seconds() - start, key))
     if costs:
         mean = sum(cost for cost, _ in costs) / len(costs)
         worst = max(costs)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+from cpu import cpu_seconds
+
 from bucketscan.policies.classify import classify_document
 from bucketscan.policies.extract import ExtractLimits, extract
 from bucketscan.policies.extract.engines import ENGINES
@@ -41,11 +43,6 @@ class Outcome:
     reasons: str
 
 
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def run(docs: Path, engine: str, verbose: bool) -> list[Outcome]:
     """Extract and classify every labelled file, timing each."""
     labels = json.loads((docs / "labels.json").read_text(encoding="utf-8"))
@@ -54,7 +51,7 @@ def run(docs: Path, engine: str, verbose: bool) -> list[Outcome]:
     for name in sorted(labels):
         label = labels[name]
         data = (docs / "files" / name).read_bytes()
-        cpu = _cpu()
+        cpu = cpu_seconds()
         doc = extract(data, name, limits)
         result = classify_document(doc)
         outcomes.append(
@@ -65,7 +62,7 @@ def run(docs: Path, engine: str, verbose: bool) -> list[Outcome]:
                 result.category.value if result.category else None,
                 result.document_type,
                 doc.media_type,
-                _cpu() - cpu,
+                cpu_seconds() - cpu,
                 doc.notes,
                 "; ".join(signal.reason for signal in result.evidence),
             )

@@ -33,9 +33,9 @@ def severity(exposure: Exposure, category: Category) -> Severity:
     return _SEVERITY.get((exposure, category), Severity.LOW)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A sensitive file and who can read it."""
+@dataclass(frozen=True, kw_only=True)
+class AnalysedObject:
+    """Where an analysed object is and who can read it."""
 
     provider: str
     account: str
@@ -43,27 +43,25 @@ class Finding:
     key: str
     url: str
     size: int
-    category: Category
-    document_type: str
     exposure: Exposure
     exposure_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding(AnalysedObject):
+    """A sensitive file and who can read it."""
+
+    category: Category
+    document_type: str
     severity: Severity
     confidence: float
     evidence: tuple[Signal, ...]
 
 
-@dataclass(frozen=True)
-class UnreadableObject:
+@dataclass(frozen=True, kw_only=True)
+class UnreadableObject(AnalysedObject):
     """An analysed object whose content could not be read: could not tell, never clean."""
 
-    provider: str
-    account: str
-    bucket: str
-    key: str
-    url: str
-    size: int
-    exposure: Exposure
-    exposure_reasons: tuple[str, ...]
     reason: str
 
 

@@ -29,9 +29,7 @@ class Reading:
     text: str
     mrz: tuple[str, ...]
     score: float  # confident legible characters
-    confidence: float  # character-weighted mean confidence, 0-100
     turn: int  # clockwise degrees that make the image upright (0, 90, 180, 270)
-    lines: int
 
 
 def mrz_line(text: str) -> str | None:
@@ -98,16 +96,13 @@ def reading(lines: Sequence[OcrLine]) -> Reading:
     angle = dominant_angle(lines)
     text_rows: list[str] = []
     mrz: list[str] = []
-    score = weighted = characters = 0.0
+    score = 0.0
     for row in rows(lines, angle):
         for line in row:
             good = len(_GOOD_CHAR.findall(line.text))
-            characters += len(line.text)
-            weighted += len(line.text) * line.confidence * 100
             if line.confidence >= _CONFIDENT:
                 score += good * line.confidence
         mrz.extend(_mrz_pieces(row))
         text_rows.append(" ".join(line.text for line in row))
     text = join_cjk(normalise(fold("\n".join(text_rows))))
-    mean = weighted / characters if characters else 0.0
-    return Reading(text, tuple(mrz), score, mean, upright_turn(angle), len(lines))
+    return Reading(text, tuple(mrz), score, upright_turn(angle))

@@ -6,7 +6,13 @@ from dataclasses import asdict
 from typing import Any
 
 from bucketscan.records.content import Signal
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
+from bucketscan.scanner.findings import (
+    AnalysedObject,
+    BucketResult,
+    Finding,
+    ScanSummary,
+    UnreadableObject,
+)
 from bucketscan.scanner.meta import ScanMeta
 
 JsonDict = dict[str, Any]
@@ -23,7 +29,7 @@ def signal_json(signal: Signal) -> JsonDict:
     }
 
 
-def _located(item: Finding | UnreadableObject) -> JsonDict:
+def _located(item: AnalysedObject) -> JsonDict:
     """Where an analysed object is and who can read it."""
     return {
         "provider": item.provider,
