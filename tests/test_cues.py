@@ -19,8 +19,8 @@ from bucketscan.policies.extract.cues import (
     text_layout,
 )
 from bucketscan.policies.extract.faces import find_faces
-from bucketscan.policies.extract.images import dark_bands
 from bucketscan.policies.extract.mrz_band import find_band, line_height
+from bucketscan.policies.extract.read_tesseract import dark_bands
 from bucketscan.records.content import Code
 from bucketscan.synthetic.faces import draw_face
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bucketscan.policies.detectors.context import Lexicon, label_in
 from bucketscan.records.content import CardShape, Document, ImageCues, Signal, Strength
 
@@ -14,6 +16,29 @@ IDENTITY_FIELDS = Lexicon.of(
     ("生年月日", "Date of birth", "DOB"),
     ("性別", "Sex"),
 )
+
+
+_MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+_DATE = re.compile(
+    r"(?<![0-9])(?:[0-3]?[0-9][./\-][01]?[0-9][./\-](?:19|20)[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}[./\-][01]?[0-9][./\-][0-3]?[0-9]"
+    rf"|[0-3]?[0-9][ \t]?(?:{_MONTHS})[A-Z]*[ \t]?(?:19|20)?[0-9]{{2}}"
+    r"|(?:19|20)[0-9]{2}年[ \t]*[01]?[0-9][ \t]*月[ \t]*[0-3]?[0-9][ \t]*日)(?![0-9])",
+    re.IGNORECASE,
+)
+# A document number as cards print it: letters and digits mixed, 8 to 12 characters.
+_DOCUMENT_NUMBER = re.compile(
+    r"(?<![A-Z0-9])(?=[A-Z0-9]*[A-Z])(?=(?:[A-Z]*[0-9]){5})[A-Z0-9]{8,12}(?![A-Z0-9])"
+)
+_MAX_DATES = 2  # a birth date and an expiry date: more say no more
+
+
+def filled_values(text: str) -> int:
+    """How many of a card's holder values show, whatever their labels read as: dates (a birth
+    and an expiry date at most) and a document number."""
+    dates = {match.group(0) for match in _DATE.finditer(text)}
+    numbers = {match.group(0) for match in _DOCUMENT_NUMBER.finditer(text)} - dates
+    return min(_MAX_DATES, len(dates)) + (1 if numbers else 0)
 
 
 def label_signal(
@@ -39,16 +64,18 @@ def title_signal(
     detector: str, titles: tuple[str, ...], lexicon: Lexicon, doc: Document
 ) -> Signal | None:
     """Medium when a photo or scan of a card (or with a face) shows the document's own title
-    and three of its labels or holder's fields.
+    and three of its labels, holder's fields or filled-in values.
 
-    What the document is called and what its fields are called, read off an image, is a card
-    or form photographed: its number may be unreadable, the document is still there.
+    What the document is called and what its fields are called or hold, read off an image, is
+    a card or form photographed: its number may be unreadable, the document is still there.
+    Values stand in for labels whose small print OCR could not read.
     """
     if not is_image(doc) or not any(cue.card_shape or cue.faces for cue in _cues(doc)):
         return None
     text = doc.text
     title = next((title for title in titles if label_in(text, title, fuzzy=True)), None)
     labels = len(lexicon.found(text, fuzzy=True)) + len(IDENTITY_FIELDS.found(text, fuzzy=True))
+    labels += filled_values(text)
     if title is None or labels < MIN_LABELS:
         return None
     return Signal(

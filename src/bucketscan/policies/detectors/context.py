@@ -23,17 +23,19 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-# Small and full-size kana read for each other (セキュリティ as セキユリテイ).
-_KANA_PAIRS = (
+# Small and full-size kana read for each other (セキュリティ as セキユリテイ), and katakana read
+# as the kanji or punctuation they look like (カード as 力一ド).
+_LOOKALIKES = (
     "ァア ィイ ゥウ ェエ ォオ ッツ ャヤ ュユ ョヨ ぁあ ぃい ぅう ぇえ ぉお っつ ゃや ゅゆ ょよ"
+    " ー一—－ カ力 ロ口 エ工 ニ二 ハ八 タ夕 ト卜"
 )
-_KANA_SIZES = {char: f"[{pair}]" for pair in _KANA_PAIRS.split() for char in pair}
+_READ_AS = {char: f"[{group}]" for group in _LOOKALIKES.split() for char in group}
 
 
 @cache
 def label_regex(label: str) -> re.Pattern[str]:
     """A case-insensitive pattern for `label` that tolerates spaces OCR puts between characters."""
-    parts = [_KANA_SIZES.get(char, re.escape(char)) for char in label if not char.isspace()]
+    parts = [_READ_AS.get(char, re.escape(char)) for char in label if not char.isspace()]
     joined = r"[ \t\u3000]*".join(parts)
     # Latin labels match whole words only ("EXP" must not match inside "EXPERIENCE").
     head = r"(?<![A-Za-z])" if label[:1].isascii() and label[:1].isalnum() else ""
@@ -42,19 +44,20 @@ def label_regex(label: str) -> re.Pattern[str]:
 
 
 _FUZZY_CJK, _FUZZY_LATIN = 4, 8  # label lengths from which one OCR error is forgiven
+_FUZZY_CJK_EDIT = 5  # ... and from which a character OCR dropped or added is forgiven too
 _FUZZY_TEXT = 20_000  # characters: longer texts are born digital, matched exactly
 
 
 @cache
 def fuzzy_regex(label: str) -> regex.Pattern[str] | None:
-    """A pattern matching `label` with one character substituted (CJK, 4+ characters) or one
-    edit (Latin, 8+ characters), as OCR misreads them; None for labels too short to risk it."""
+    """A pattern matching `label` with one character substituted (CJK, 4 characters) or one
+    edit (CJK, 5+; Latin, 8+), as OCR misreads them; None for labels too short to risk it."""
     chars = [char for char in label if not char.isspace()]
     latin = label.isascii()
     if len(chars) < (_FUZZY_LATIN if latin else _FUZZY_CJK):
         return None
     body = label_regex(label).pattern
-    errors = "e<=1" if latin else "s<=1"
+    errors = "e<=1" if latin or len(chars) >= _FUZZY_CJK_EDIT else "s<=1"
     return regex.compile(f"(?:{body}){{{errors}}}", regex.IGNORECASE | regex.BESTMATCH)
 
 

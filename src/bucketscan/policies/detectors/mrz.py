@@ -20,7 +20,7 @@ from bucketscan.records.content import CardShape, Document, DocumentType, Eviden
 
 NAME = "mrz"
 _WEIGHTS = (7, 3, 1)
-_LINE = re.compile(r"^[A-Z0-9<]{22,48}$")  # OCR may drop trailing fillers
+_LINE = re.compile(r"^[A-Z0-9<]{22,56}$")  # OCR may drop trailing fillers, or read past the end
 _FILLER_RUN = re.compile(r"<{3,}")
 # Characters OCR reads for digits inside fields that can only hold digits.
 _TO_DIGIT = str.maketrans(
@@ -129,9 +129,12 @@ def repairs(line: str, fields: Fields) -> list[str]:
 
 
 def _variants(line: str, length: int) -> list[str]:
-    """Readings of a line at `length`: filler runs fitted, or one character OCR added dropped,
-    or one filler it lost put back (check digits then tell which reading is right)."""
+    """Readings of a line at `length`: filler runs fitted, what follows its end cut, one
+    character OCR added dropped, or one filler it lost put back (check digits then tell which
+    reading is right)."""
     found = [fitted] if (fitted := _fit(line, length)) else []
+    if len(line) > length:  # the page's edge or a shadow read as more characters
+        found.append(line[:length])
     if len(line) == length + 1:
         found += [line[:i] + line[i + 1 :] for i in range(len(line))]
     elif len(line) == length - 1:
@@ -282,6 +285,74 @@ def find_zones(text: str) -> tuple[Zone, ...]:
     return tuple(zones)
 
 
+# Line 1 of a TD3/TD2 zone: document code, issuing state, then surname << given names (OCR may
+# leave a stray letter among the fillers).
+_NAME_LINE = re.compile(r"^[PIACV][A-Z<][A-Z]{3}[A-Z]+<<[A-Z]+[A-Z<]*$")
+_MIN_PARTIAL = 28  # characters of a data line up to the expiry check digit
+_PARTIAL_CHECKS = 2  # of the data line's three field check digits (number, birth, expiry)
+
+
+def _name_line(line: str) -> bool:
+    return len(line) >= 30 and bool(_NAME_LINE.match(line.translate(_TO_LETTER)))
+
+
+def _named(zone: Zone) -> bool:
+    """A TD3/TD2 zone whose line 1 has the shape of one: code, issuing state, surname << names.
+
+    Three field check digits passing on the data line beside such a line is as telling as a
+    complete zone: the composite only guards the same fields again."""
+    return len(zone.lines) > 1 and _name_line(zone.lines[0])
+
+
+def _unread_fields(line: str) -> int | None:
+    """How many of a TD3 data line's field check digits (number, birth, expiry) could not be
+    read, when every check digit that was read passes (the composite too); None when one is
+    wrong."""
+    fields = ((line[0:9], line[9]), (line[13:19], line[19]), (line[21:27], line[27]))
+    composite = (line[0:10] + line[13:20] + line[21:43], line[43])
+    if any(
+        digit.isdigit() and check_digit(field) != digit for field, digit in (*fields, composite)
+    ):
+        return None
+    return sum(not digit.isdigit() for _field, digit in fields)
+
+
+def _partial(line: str) -> bool:
+    """Enough field check digits pass, and none that was read is wrong."""
+    unread = _unread_fields(line)
+    return unread is not None and unread <= 3 - _PARTIAL_CHECKS
+
+
+def partial_zone(text: str) -> tuple[str, Signal] | None:
+    """A name line above a data line two of whose three field check digits pass and the third
+    is unreadable: an MRZ that OCR read with one field garbled. Strong: nothing but a
+    machine-readable zone prints a line of that shape, and two check digits passing beside it
+    are no accident."""
+    lines = _candidate_lines(text)
+    for previous, line in itertools.pairwise(lines):
+        if len(line) < _MIN_PARTIAL or not _name_line(previous):
+            continue
+        # Field types only: check-guided swaps would let a wrong number pass its check digit.
+        digits, letters, _numbers = _TD3_FIELDS
+        readings = [
+            _translate(_translate(variant, digits, _TO_DIGIT), letters, _TO_LETTER)
+            for variant in _variants(line, 44)
+        ]
+        if any(_partial(reading) for reading in readings):
+            return previous[0], Signal(
+                NAME,
+                "mrz_partial",
+                Strength.STRONG,
+                f"MRZ with {_PARTIAL_CHECKS} of 3 field check digits valid (code {previous[0]})",
+                mask_mrz_line(previous, True),
+            )
+    return None
+
+
+def _strength(zone: Zone) -> Strength:
+    return Strength.STRONG if zone.complete or _named(zone) else Strength.MEDIUM
+
+
 def _preference(zone: Zone) -> tuple[bool, bool, int]:
     """Complete zones first, then a readable document code, then the least filler repair."""
     return (not zone.complete, zone.code not in _KNOWN_CODES, zone.stretch)
@@ -335,7 +406,7 @@ class MrzDetector:
                 Signal(
                     NAME,
                     f"mrz_{zone.layout.lower()}",
-                    Strength.STRONG if zone.complete else Strength.MEDIUM,
+                    _strength(zone),
                     f"{zone.layout} MRZ with every check digit valid (code {zone.code})"
                     if zone.complete
                     else f"{zone.layout} MRZ field check digits valid, composite unreadable",
@@ -354,8 +425,13 @@ class MrzDetector:
                 filename_signal(NAME, kind, doc.name),
             ]
             results.append(conclude(NAME, kind, [s for s in signals if s is not None]))
-        if not zones and any_label(text, PASSPORT_LABELS.groups[0]):
+        # A wrong check digit in typed text is a wrong MRZ; on an image it may be a misread.
+        garbled = None if zones or not is_image(doc) else partial_zone(text)
+        code, partial = garbled if garbled else ("", None)
+        booklet = code == "P"
+        if not zones and (any_label(text, PASSPORT_LABELS.groups[0]) or booklet):
             passport = [
+                partial if booklet else None,
                 _number_signal(text),
                 label_signal(NAME, PASSPORT_LABELS, text, "passport", is_image(doc)),
                 card_signal(NAME, doc, CardShape.ID3) if is_image(doc) else None,
@@ -369,6 +445,7 @@ class MrzDetector:
         unread_zone = _PREFILTER_CHARS in text
         if not zones and (any_label(text, ID_CARD_LABELS.groups[0]) or unread_zone):
             card = [
+                None if booklet else partial,
                 label_signal(NAME, ID_CARD_LABELS, text, "identity card", is_image(doc)),
                 # ID-1, or ID-2 (TD2 cards), which shares the ID-3 ratio
                 card_signal(NAME, doc, CardShape.ID1, CardShape.ID3) if is_image(doc) else None,

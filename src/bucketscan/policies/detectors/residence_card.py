@@ -12,6 +12,8 @@ from bucketscan.policies.detectors.context import Lexicon
 from bucketscan.policies.detectors.family import Family, NumberRule, Window
 from bucketscan.records.content import CardShape, DocumentType
 
+# Two letters, of which OCR may have read one as the digit it resembles (Z as 2, L as 1).
+_LETTERS = "(?:[A-Z][A-Z0125678]|[A-Z0125678][A-Z])"
 LABELS = Lexicon.of(
     ("在留カード", "RESIDENCE CARD"),
     (
@@ -50,7 +52,8 @@ RESIDENCE_CARD = Family(
             "2 letters + 8 digits + 2 letters",
             (Window(("番号", "NUMBER", "在留カード", "証明書番号", "RESIDENCE CARD"), 40, 10),),
             pattern=re.compile(
-                r"(?<![A-Z0-9])([A-Z]{2})[ \t]?(?P<digits>[0-9OIl]{8})[ \t]?([A-Z]{2})(?![A-Z0-9])"
+                rf"(?<![A-Z0-9]){_LETTERS}[ \t]?(?P<digits>[0-9OIl]{{8}})[ \t]?{_LETTERS}"
+                r"(?![A-Z0-9])"
             ),
         ),
     ),

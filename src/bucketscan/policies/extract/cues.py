@@ -228,6 +228,43 @@ def rectify(
     return flat.rotate(90, expand=True) if portrait and landscape else flat
 
 
+_INK_SIDE = 600  # work size for finding a page's content
+_INK_CONTRAST = 40  # grey levels from the page's own background that count as content
+_INK_ROW = 0.01  # share of a row (column) that must be content for it to count
+_INK_EDGE = 0.02  # outermost share of the page ignored (scanner shadows, lid edges)
+_INK_PAD = 0.03  # margin kept around the content, as a share of the page's long side
+_INK_SHARE = 0.5  # content covering more of the page than this is the page itself
+
+
+def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom) holding a page's content when it fills a small part
+    of it, as a card scanned on an A4 sheet does; None when the content is the page."""
+    scale = min(1.0, _INK_SIDE / max(image.size))
+    small = image.convert("L").resize(
+        (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    )
+    gray = np.asarray(small, dtype=np.int16)
+    height, width = gray.shape
+    edge_y, edge_x = max(1, round(height * _INK_EDGE)), max(1, round(width * _INK_EDGE))
+    inner = gray[edge_y : height - edge_y, edge_x : width - edge_x]
+    if inner.size == 0:
+        return None
+    ring = np.concatenate([inner[0], inner[-1], inner[:, 0], inner[:, -1]])
+    ink = np.abs(inner - int(np.median(ring))) > _INK_CONTRAST
+    rows = np.nonzero(ink.sum(axis=1) >= max(2, _INK_ROW * inner.shape[1]))[0]
+    columns = np.nonzero(ink.sum(axis=0) >= max(2, _INK_ROW * inner.shape[0]))[0]
+    if not len(rows) or not len(columns):
+        return None
+    pad = _INK_PAD * max(height, width)
+    left = max(0.0, columns[0] + edge_x - pad) / scale
+    top = max(0.0, rows[0] + edge_y - pad) / scale
+    right = min(float(width), columns[-1] + 1 + edge_x + pad) / scale
+    bottom = min(float(height), rows[-1] + 1 + edge_y + pad) / scale
+    if (right - left) * (bottom - top) > _INK_SHARE * image.width * image.height:
+        return None
+    return round(left), round(top), round(right), round(bottom)
+
+
 # --- text-line structure (cheap, before any OCR) --------------------------------------------
 
 _LAYOUT_SIDE = 1000

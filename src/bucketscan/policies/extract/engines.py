@@ -1,14 +1,33 @@
-"""OCR engines a user can pick (`--ocr-engine`), and which one runs when it is "auto"."""
+"""OCR engines behind one protocol: a user picks one (`--ocr-engine`), "auto" takes the best
+installed, and a caller may hand `images.analyse` a reader of its own."""
 
 from __future__ import annotations
 
 import functools
+from typing import Protocol
 
 from bucketscan.policies.extract import ppocr
+from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import ocr_available
-from bucketscan.records.content import OcrEngine
+from bucketscan.policies.extract.pages import Subject
+from bucketscan.policies.extract.read_deep import DeepReader
+from bucketscan.policies.extract.read_tesseract import TesseractReader
+from bucketscan.records.content import OcrEngine, Page
 
 ENGINES: tuple[str, ...] = tuple(engine.value for engine in OcrEngine)
+
+
+class PageReader(Protocol):
+    """Reads one image (its card outline already found) into a page record and notes."""
+
+    @property
+    def engine(self) -> OcrEngine | None:
+        """The engine that reads, or None when none can (the page is then unreadable)."""
+        ...
+
+    def read(self, subject: Subject, limits: ExtractLimits) -> tuple[Page, tuple[str, ...]]:
+        """The page read from the subject, and notes on how it was read."""
+        ...
 
 
 @functools.cache
@@ -35,3 +54,14 @@ def resolve(requested: str) -> tuple[OcrEngine | None, bool, str | None]:
         return None, False, deep_problem
     cascade = engine is OcrEngine.AUTO and ocr_available()
     return OcrEngine.PPOCR, cascade, None
+
+
+def reader_for(requested: str) -> PageReader:
+    """The page reader for an engine name; one that notes why when no engine can run."""
+    engine, cascade, problem = resolve(requested)
+    if engine is OcrEngine.PPOCR:
+        return DeepReader(cascade)
+    if engine is OcrEngine.TESSERACT:
+        return TesseractReader()
+    # The Tesseract reader without OCR still finds the card, faces, codes and the MRZ band.
+    return TesseractReader(problem, engine=None)

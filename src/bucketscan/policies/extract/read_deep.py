@@ -1,0 +1,137 @@
+"""PP-OCRv5 as a page reader: lines detected at any rotation and recognised whole; in the
+cascade, a text-heavy page Tesseract reads confidently is kept at a fraction of the cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image
+
+from bucketscan.policies.extract import lines, ppocr
+from bucketscan.policies.extract.cues import CardQuad, rectify
+from bucketscan.policies.extract.limits import ExtractLimits
+from bucketscan.policies.extract.lines import upright_turn
+from bucketscan.policies.extract.ocr import OcrResult, ocr_image
+from bucketscan.policies.extract.pages import (
+    CARD_SIDE,
+    MIN_SIDE,
+    PAGE_SIDE,
+    Subject,
+    fit,
+    legibility,
+    note_turn,
+    page_record,
+    turned,
+)
+from bucketscan.policies.extract.read_tesseract import PAGE_PSM, UPRIGHT_CONFIDENCE
+from bucketscan.policies.extract.rulings import erase_rulings
+from bucketscan.records.content import OcrEngine, Page
+
+_DET_CARD_SIDE = 736  # PP-OCR detection size on a tightly cropped card: its text is large there
+_DET_SIDE = 960  # ... and on anything else (small images upscaled to it)
+_CROP_SIDE = 1200  # pixels: a card-shaped image this small is a cropped card, not a photo
+_COVERAGE = 0.6  # confident characters Tesseract must read per character detection found
+_TEXT_HEAVY_LINES = 30  # detected lines from which a page is worth a Tesseract pass first
+_MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
+_MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
+_FILLERS = "<<"  # what is left of an MRZ that was not read whole
+
+
+@dataclass(frozen=True)
+class DeepReader:
+    """PP-OCRv5 run by onnxruntime; with `cascade`, Tesseract may take text-heavy pages."""
+
+    cascade: bool = False
+    engine: OcrEngine | None = OcrEngine.PPOCR
+
+    def read(self, subject: Subject, limits: ExtractLimits) -> tuple[Page, tuple[str, ...]]:
+        """The page PP-OCRv5 reads of the subject, and notes on how it was read."""
+        notes: list[str] = []
+        page = _deep_page(subject.image, subject.card, limits, self.cascade, subject.source, notes)
+        return page, tuple(notes)
+
+
+def _quick(upright: Image.Image, found: ppocr.Found, limits: ExtractLimits) -> OcrResult | None:
+    """One Tesseract pass on the image turned upright (detection told the way up), kept when it
+    reads most of what detection found with high confidence: clean scans and born-digital
+    pages cost a fraction of deep recognition. None when the deep model must read it."""
+    page = fit(erase_rulings(upright), PAGE_SIDE, MIN_SIDE)
+    quick = ocr_image(page.convert("L"), limits.ocr_languages, PAGE_PSM, limits.ocr_timeout_s)
+    expected = sum(found.ratios())
+    if quick.confidence >= UPRIGHT_CONFIDENCE and quick.score >= _COVERAGE * expected:
+        return quick
+    return None
+
+
+def _deep_page(
+    image: Image.Image,
+    card: CardQuad | None,
+    limits: ExtractLimits,
+    cascade: bool,
+    source: str,
+    notes: list[str],
+) -> Page:
+    """PP-OCRv5 detection at any rotation, then recognition of every line; with `cascade`,
+    a Tesseract pass that reads the upright image well is kept instead (lines long enough to
+    be an MRZ are still read by the deep model, which reads them whole)."""
+    # A tight crop of a card has large text; a 3:2 photo has the same ratio and does not.
+    tight = card is not None and card.source == "frame" and max(image.size) <= _CROP_SIDE
+    # A card or a page photographed on a table (its outline stands out all round) is read
+    # flattened: the detector loses lines on a steeply tilted card, and a page's small print
+    # grows. Anything else is read whole, since an outline found around a photo box or a table
+    # on a page would cut its text off.
+    on_table = card is not None and card.source == "quad" and card.outlined
+    whole_image = fit(image, PAGE_SIDE)
+    if not (on_table and card):
+        return _deep_read(image, whole_image, card, tight, limits, cascade, source, notes)
+    flat_notes: list[str] = []
+    is_card = card.kind == "id1"
+    subject = (
+        rectify(image, card, CARD_SIDE)
+        if is_card
+        else rectify(image, card, PAGE_SIDE, landscape=False)  # a page or a passport booklet
+    )
+    flat = _deep_read(image, subject, card, is_card, limits, cascade, source, flat_notes)
+    if flat.mrz or _FILLERS not in flat.text.replace(">", "<"):
+        notes.extend(flat_notes)
+        return flat
+    # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found.
+    whole = _deep_read(image, whole_image, card, False, limits, cascade, source, notes)
+    if whole.mrz:
+        return whole
+    notes.extend(flat_notes)
+    return flat
+
+
+def _deep_read(
+    image: Image.Image,
+    subject: Image.Image,
+    card: CardQuad | None,
+    card_like: bool,
+    limits: ExtractLimits,
+    cascade: bool,
+    source: str,
+    notes: list[str],
+) -> Page:
+    """One deep reading of `subject` (the image, or its card flattened) as a page of `image`."""
+    found = ppocr.find_lines(subject, _DET_CARD_SIDE if card_like else _DET_SIDE)
+    turn = upright_turn(found.angle)
+    upright = turned(subject, turn)
+    document_like = bool(found.quads) or (card is not None and card.source == "quad")
+    # Cards are what the deep model is for (small print on patterned grounds); Tesseract may
+    # take text-heavy pages it reads confidently, where it costs a fraction of deep recognition.
+    text_heavy = len(found.quads) >= _TEXT_HEAVY_LINES
+    quick = _quick(upright, found, limits) if cascade and text_heavy and not card_like else None
+    if quick is not None:
+        few = len(found.quads) <= _MRZ_MAX_LINES  # an ID page, not a page of prose
+        long_lines = [i for i, ratio in enumerate(found.ratios()) if few and ratio >= _MRZ_RATIO]
+        mrz = lines.reading(ppocr.recognise(found.subset(long_lines))).mrz
+        legible = legibility(quick.score, document_like, None)
+        note_turn(turn, notes)
+        return page_record(image, upright, card, [quick.text], mrz, legible, source)
+    read = lines.reading(ppocr.recognise(found))
+    legible = legibility(read.score, document_like, None)
+    if read.turn != turn:  # recognition settled lines the classifier had turned wrongly
+        upright = turned(subject, read.turn)
+    note_turn(read.turn, notes)
+    return page_record(image, upright, card, [read.text], read.mrz, legible, source)
