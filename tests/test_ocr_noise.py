@@ -18,7 +18,7 @@ from bucketscan.policies.extract.engines import reader_for
 from bucketscan.policies.extract.pages import Subject
 from bucketscan.policies.extract.read_deep import DeepReader
 from bucketscan.policies.extract.read_tesseract import TesseractReader
-from bucketscan.records.content import Document, ImageCues, OcrEngine, Page
+from bucketscan.records.content import Document, ImageCues, Page
 from bucketscan.synthetic import mrz
 
 GOTHIC = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
@@ -159,15 +159,13 @@ def test_reader_for_an_engine_name(
     monkeypatch.setattr(engines, "ocr_available", lambda: True)
     chosen = reader_for(requested)
     if reader is None:
-        assert chosen == TesseractReader("OCR disabled", engine=None)
+        assert chosen == TesseractReader("OCR disabled")
     else:
         assert chosen == reader
 
 
 class _Recorder:
     """A page reader of the caller's own: records what it was given."""
-
-    engine = OcrEngine.TESSERACT
 
     def __init__(self) -> None:
         self.subjects: list[Subject] = []

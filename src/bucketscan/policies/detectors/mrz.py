@@ -117,12 +117,18 @@ Fields = tuple[
 ]
 
 
+def _typed(line: str, fields: Fields) -> str:
+    """The line with digits where only digits may stand and letters in country codes."""
+    digits, letters, _numbers = fields
+    return _translate(_translate(line, digits, _TO_DIGIT), letters, _TO_LETTER)
+
+
 def repairs(line: str, fields: Fields) -> list[str]:
     """Readings of the line with OCR letter/digit confusions undone by field type: digits where
     only digits may stand, letters in country codes, and number fields only as their check
     digits allow (the caller keeps the reading whose every check digit passes)."""
-    digits, letters, numbers = fields
-    readings = [_translate(_translate(line, digits, _TO_DIGIT), letters, _TO_LETTER)]
+    _digits, _letters, numbers = fields
+    readings = [_typed(line, fields)]
     for start, end, check in numbers:
         readings = [fixed for reading in readings for fixed in _numbers(reading, start, end, check)]
     return readings
@@ -333,12 +339,7 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
         if len(line) < _MIN_PARTIAL or not _name_line(previous):
             continue
         # Field types only: check-guided swaps would let a wrong number pass its check digit.
-        digits, letters, _numbers = _TD3_FIELDS
-        readings = [
-            _translate(_translate(variant, digits, _TO_DIGIT), letters, _TO_LETTER)
-            for variant in _variants(line, 44)
-        ]
-        if any(_partial(reading) for reading in readings):
+        if any(_partial(_typed(variant, _TD3_FIELDS)) for variant in _variants(line, 44)):
             return previous[0], Signal(
                 NAME,
                 "mrz_partial",

@@ -20,11 +20,6 @@ ENGINES: tuple[str, ...] = tuple(engine.value for engine in OcrEngine)
 class PageReader(Protocol):
     """Reads one image (its card outline already found) into a page record and notes."""
 
-    @property
-    def engine(self) -> OcrEngine | None:
-        """The engine that reads, or None when none can (the page is then unreadable)."""
-        ...
-
     def read(self, subject: Subject, limits: ExtractLimits) -> tuple[Page, tuple[str, ...]]:
         """The page read from the subject, and notes on how it was read."""
         ...
@@ -64,4 +59,4 @@ def reader_for(requested: str) -> PageReader:
     if engine is OcrEngine.TESSERACT:
         return TesseractReader()
     # The Tesseract reader without OCR still finds the card, faces, codes and the MRZ band.
-    return TesseractReader(problem, engine=None)
+    return TesseractReader(problem)

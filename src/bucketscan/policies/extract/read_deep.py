@@ -25,7 +25,7 @@ from bucketscan.policies.extract.pages import (
 )
 from bucketscan.policies.extract.read_tesseract import PAGE_PSM, UPRIGHT_CONFIDENCE
 from bucketscan.policies.extract.rulings import erase_rulings
-from bucketscan.records.content import OcrEngine, Page
+from bucketscan.records.content import Page
 
 _DET_CARD_SIDE = 736  # PP-OCR detection size on a tightly cropped card: its text is large there
 _DET_SIDE = 960  # ... and on anything else (small images upscaled to it)
@@ -42,7 +42,6 @@ class DeepReader:
     """PP-OCRv5 run by onnxruntime; with `cascade`, Tesseract may take text-heavy pages."""
 
     cascade: bool = False
-    engine: OcrEngine | None = OcrEngine.PPOCR
 
     def read(self, subject: Subject, limits: ExtractLimits) -> tuple[Page, tuple[str, ...]]:
         """The page PP-OCRv5 reads of the subject, and notes on how it was read."""
@@ -81,9 +80,8 @@ def _deep_page(
     # grows. Anything else is read whole, since an outline found around a photo box or a table
     # on a page would cut its text off.
     on_table = card is not None and card.source == "quad" and card.outlined
-    whole_image = fit(image, PAGE_SIDE)
     if not (on_table and card):
-        return _deep_read(image, whole_image, card, tight, limits, cascade, source, notes)
+        return _deep_read(image, fit(image, PAGE_SIDE), card, tight, limits, cascade, source, notes)
     flat_notes: list[str] = []
     is_card = card.kind == "id1"
     subject = (
@@ -96,7 +94,7 @@ def _deep_page(
         notes.extend(flat_notes)
         return flat
     # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found.
-    whole = _deep_read(image, whole_image, card, False, limits, cascade, source, notes)
+    whole = _deep_read(image, fit(image, PAGE_SIDE), card, False, limits, cascade, source, notes)
     if whole.mrz:
         return whole
     notes.extend(flat_notes)

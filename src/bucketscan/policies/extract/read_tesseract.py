@@ -31,7 +31,7 @@ from bucketscan.policies.extract.pages import (
     turned,
 )
 from bucketscan.policies.extract.rulings import erase_rulings
-from bucketscan.records.content import OcrEngine, Page
+from bucketscan.records.content import Page
 
 GOOD_SCORE = 30.0  # confident characters on a card: below this it is probably upside down
 GOOD_PAGE_SCORE = 100.0  # the same for a page, where a wrong turn still yields some junk
@@ -53,7 +53,6 @@ class TesseractReader:
     """Tesseract 5 (`jpn+eng`); with `problem` set, no OCR runs and the page says why."""
 
     problem: str | None = None
-    engine: OcrEngine | None = OcrEngine.TESSERACT
 
     def read(self, subject: Subject, limits: ExtractLimits) -> tuple[Page, tuple[str, ...]]:
         """The page Tesseract reads of the subject, and notes on how it was read."""
