@@ -19,9 +19,11 @@ from bucketscan.policies.extract.cues import (
     text_layout,
 )
 from bucketscan.policies.extract.faces import find_faces
+from bucketscan.policies.extract.lines import lean
 from bucketscan.policies.extract.mrz_band import find_band, line_height
+from bucketscan.policies.extract.pages import page_record
 from bucketscan.policies.extract.read_tesseract import dark_bands
-from bucketscan.records.content import Code
+from bucketscan.records.content import Code, Legibility
 from bucketscan.synthetic.faces import draw_face
 
 FONT = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
@@ -291,3 +293,21 @@ def test_mrz_line_height_is_measured_from_the_band() -> None:
     height = line_height(band)
     assert height is not None and 22 <= height <= 40  # 36-px DejaVu Sans Mono capitals
     assert line_height(Image.new("L", (600, 100), 255)) is None
+
+
+def test_a_face_on_a_leaning_card_is_found_once_the_card_is_levelled() -> None:
+    card = Image.new("RGB", (1011, 638), (245, 240, 235))
+    card.paste(draw_face(random.Random(7), 300, 380), (620, 120))
+    leaning = card.rotate(35, expand=True, fillcolor=(120, 90, 60))
+    # Text on the card reads at -35° (up to the right): the card leans as its text does.
+    roll = lean(-35.0, 0)
+    page = page_record(leaning, leaning, None, ["x"], (), (Legibility.READ, None), "s", roll=roll)
+    assert find_faces(leaning).count == 0
+    assert page.cues is not None and page.cues.faces == 1
+
+
+@pytest.mark.parametrize(
+    ("angle", "turn", "expected"), [(146.5, 180, -33.5), (10.0, 0, 10.0), (265.0, 90, -5.0)]
+)
+def test_lean_is_what_is_left_after_the_turn(angle: float, turn: int, expected: float) -> None:
+    assert lean(angle, turn) == pytest.approx(expected)

@@ -3,8 +3,10 @@ garbled MRZ fields, values whose labels are unreadable, cards scanned on a sheet
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -13,7 +15,7 @@ from bucketscan.policies.detectors.common import filled_values
 from bucketscan.policies.detectors.context import label_in
 from bucketscan.policies.detectors.mrz import find_zones, partial_zone
 from bucketscan.policies.extract import ExtractLimits, extract, images
-from bucketscan.policies.extract.cues import ink_box
+from bucketscan.policies.extract.cues import CardQuad, ink_box
 from bucketscan.policies.extract.engines import reader_for
 from bucketscan.policies.extract.pages import Subject
 from bucketscan.policies.extract.read_deep import DeepReader
@@ -40,6 +42,9 @@ def _image_doc(text: str, cues: ImageCues | None = None) -> Document:
         ("在辦辦一ド", "在留カード", False),  # two misreads
         ("個人番号力一ド", "個人番号カード", True),
         ("個人番号", "個人番号カード", False),  # three characters short
+        ("INDMIDUALNUMBER CARD", "Individual Number Card", True),  # two edits in a long label
+        ("INDMIDUAL NUMBR CAR", "Individual Number Card", False),  # four
+        ("IDENTTYCAPD", "IDENTITY CARD", False),  # two edits in a short one
     ],
 )
 def test_labels_tolerate_look_alikes_and_one_misread(text: str, label: str, found: bool) -> None:
@@ -73,6 +78,19 @@ def test_one_unreadable_field_check_beside_a_name_line_is_a_passport_on_an_image
     assert classify_document(typed).category is None  # typed text is not misread
 
 
+def test_fillers_read_as_hiragana_ku_are_fillers() -> None:
+    first, second = _lines()
+    zones = find_zones(f"{first.replace('<', 'く')}\n{second.replace('<<<<<', 'くく < く<')}")
+    assert zones and zones[0].complete
+
+
+def test_a_digit_lost_from_a_field_leaves_the_composite_unjudged() -> None:
+    first, second = _lines()
+    garbled = second[:21] + second[22:]  # expiry one digit short: its check digit slides in
+    assert not find_zones(f"{first}\n{garbled}")
+    assert partial_zone(f"{first}\n{garbled}") is not None
+
+
 def test_a_wrong_check_digit_is_no_partial_zone() -> None:
     first, second = _lines()
     wrong = second[:9] + str((int(second[9]) + 1) % 10) + second[10:21] + "2504" + "<" * 12
@@ -85,6 +103,40 @@ def test_no_name_line_no_partial_zone() -> None:
     assert partial_zone(f"UTOPIA PASSPORT\n{garbled}") is None
 
 
+def _card_lines() -> tuple[str, str, str]:
+    return mrz.td1(dataclasses.replace(HOLDER, document_code="I", number="D23145890"))
+
+
+def test_a_card_zone_half_hidden_by_a_finger_is_an_id_card_on_an_image() -> None:
+    first, second, third = _card_lines()
+    # The finger hides the first characters of every line and the birth date with them.
+    text = f"{first[1:]}\n{second[3:]}\n{third[4:]}"
+    assert not find_zones(text)
+    code, signal = partial_zone(text) or ("", None)
+    assert code == "?" and signal is not None and "D23145890" not in signal.snippet
+    assert classify_document(_image_doc(text)).document_type == "id_card_icao"
+
+
+def test_a_card_zone_with_a_smudged_birth_date_is_a_partial_zone() -> None:
+    first, second, third = _card_lines()
+    text = f"{first}\n{second[:2]}∩{second[3:]}\n{third}"
+    assert partial_zone(text) is not None
+    wrong = second[:2] + "∩" + second[3:8] + str((int(second[8]) + 1) % 10) + second[9:]
+    assert partial_zone(f"{first}\n{wrong}\n{third}") is None  # the expiry check fails
+
+
+def test_a_card_data_line_read_only_as_far_as_its_expiry_is_a_partial_zone() -> None:
+    first, second = mrz.td2(dataclasses.replace(HOLDER, document_code="I"))
+    assert partial_zone(f"{first}\n{second[:30]}") is not None
+    assert partial_zone(f"{first}\n{second[:26]}") is None  # the expiry check lost too
+
+
+def test_a_passport_data_line_is_no_card_zone_line() -> None:
+    card_first = _card_lines()[0]
+    _first, second = _lines()  # birth and expiry checks pass, but not where a card has them
+    assert partial_zone(f"{card_first}\n{second[:30]}") is None
+
+
 @pytest.mark.parametrize(
     ("text", "count"),
     [
@@ -93,6 +145,8 @@ def test_no_name_line_no_partial_zone() -> None:
         ("1990年4月1日 2031年4月1日 2035年4月1日", 2),  # dates beyond two say no more
         ("Member No 12345678", 0),  # digits only: not a document number
         ("CARD 2026", 0),
+        ("平成元年3月31日生 令和 7年3月31日まで有効", 2),  # Japanese era dates
+        ("平成年3月31日", 0),
     ],
 )
 def test_filled_values(text: str, count: int) -> None:
@@ -109,6 +163,40 @@ def test_residence_card_number_with_a_letter_read_as_a_digit() -> None:
     text = "在留力一ド RESIDENCE CARD\nV2517128461V\nWANG XIAOMING"
     result = classify_document(_image_doc(text, CARD))
     assert result.document_type == "residence_card_jp"
+
+
+def test_residence_card_number_beside_the_card_title_when_its_label_is_garbled() -> None:
+    text = "日本国政号NUNUER AB12345678CD\n特別永住者証明書\n1985年03月02日\n交付 2019年04月06日"
+    result = classify_document(_image_doc(text, CARD))
+    assert result.document_type == "residence_card_jp"
+    assert any(signal.kind == "card_number" for signal in result.evidence)
+
+
+def test_nric_under_an_unreadable_label_on_a_card_of_the_republic() -> None:
+    text = "REPUBLIC OFSINGAPORE\nDENTITYCAROMO S1234567D\nNaoe\nCHINESE"
+    assert classify_document(_image_doc(text, CARD)).document_type == "foreign_id"
+    wrong = text.replace("S1234567D", "S1234567A")  # its check letter fails
+    assert classify_document(_image_doc(wrong, CARD)).category is None
+    assert classify_document(_image_doc(text)).category is None  # the number alone is medium
+
+
+def test_aadhaar_number_on_a_card_naming_india_when_the_authority_is_garbled() -> None:
+    text = "Govemmeat of India\nDOB:07/03/1963\nMale\n2341 2341 2346"
+    assert classify_document(_image_doc(text, CARD)).document_type == "foreign_id"
+    assert classify_document(_image_doc(text)).category is None  # the number alone is medium
+    wrong = text.replace("2346", "2345")  # fails Verhoeff
+    assert classify_document(_image_doc(wrong, CARD)).category is None
+
+
+def test_a_card_whose_title_is_hidden_is_known_by_its_labels_and_filled_fields() -> None:
+    text = (
+        "氏名 山田 花子\n住所 東京都千代田区1-1\n平成9年4月3日生 性別 女\n2029年1月15日まで有効\n"
+        "電子証明書の有効期限 2024年1月15日\n臓器提供意思\nサインネル領域\n固号カード"
+    )
+    assert classify_document(_image_doc(text, CARD)).document_type == "my_number_card"
+    assert classify_document(_image_doc(text)).category is None  # no card, no face
+    two_labels = text.replace("臓器提供意思", "").replace("サインネル領域", "")
+    assert classify_document(_image_doc(two_labels, CARD)).category is None
 
 
 def _card_on_a_sheet() -> Image.Image:
@@ -180,3 +268,12 @@ def test_a_reader_can_be_injected() -> None:
     page, notes = images.analyse(_card_on_a_sheet(), ExtractLimits(), reader=recorder)
     assert page.text == "個人番号カード" and "read by the recorder" in notes
     assert recorder.subjects[0].image.size[0] < 1240  # given the part with content
+
+
+def test_a_box_inside_a_page_s_content_is_not_its_card() -> None:
+    content = Image.new("RGB", (575, 404), (240, 236, 244))
+    photo = np.array([[414, 81], [548, 84], [549, 334], [407, 331]], dtype=np.float32)
+    card = np.array([[5, 5], [570, 5], [570, 398], [5, 398]], dtype=np.float32)
+    assert images._filling(CardQuad(photo, "id1", 1.81, "quad", True), content) is None
+    whole = CardQuad(card, "id1", 1.44, "quad", True)
+    assert images._filling(whole, content) is whole

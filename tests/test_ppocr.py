@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies.classify import classify_document
+from bucketscan.policies.detectors.context import label_in
 from bucketscan.policies.extract import ExtractLimits, engines, extract, ppocr
 from bucketscan.policies.extract.lines import reading
 from bucketscan.records.content import Legibility
@@ -115,3 +117,27 @@ def test_engine_resolution(
     monkeypatch.setattr(engines, "_ppocr_missing", lambda: deep)
     monkeypatch.setattr(engines, "ocr_available", lambda: tesseract)
     assert engines.resolve(requested) == expected
+
+
+def _bilingual_title() -> Image.Image:
+    """A card title in large kanji with its English name in small print close beside it."""
+    strip = Image.new("RGB", (560, 56), (236, 226, 240))
+    draw = ImageDraw.Draw(strip)
+    draw.text((6, 4), "個人番号カード", font=ImageFont.truetype(GOTHIC, 44), fill=(120, 70, 160))
+    small = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 14)
+    draw.text((330, 30), "INDIVIDUAL NUMBER CARD", font=small, fill=(120, 70, 160))
+    return strip
+
+
+@needs_ppocr
+def test_a_line_of_two_print_sizes_is_read_in_pieces() -> None:
+    strip = _bilingual_title()
+    # As detection finds them on a patterned card: the title and its English name as one line.
+    corners = np.array([[0, 0], [strip.width, 0], [strip.width, strip.height], [0, strip.height]])
+    crop = np.ascontiguousarray(np.asarray(strip)[:, :, ::-1])
+    found = ppocr.Found((corners.astype(np.float32),), (crop,), (False,))
+    pieces = ppocr._pieces(crop)
+    assert len(pieces) == 2 and pieces[0].shape[0] > 1.5 * pieces[1].shape[0]
+    text = " ".join(line.text for line in ppocr.recognise(found))
+    assert label_in(text, "個人番号カード")
+    assert "INDIVIDUAL" in text  # read whole, the small print loses a letter

@@ -23,7 +23,8 @@ _DATE = re.compile(
     r"(?<![0-9])(?:[0-3]?[0-9][./\-][01]?[0-9][./\-](?:19|20)[0-9]{2}"
     r"|(?:19|20)[0-9]{2}[./\-][01]?[0-9][./\-][0-3]?[0-9]"
     rf"|[0-3]?[0-9][ \t]?(?:{_MONTHS})[A-Z]*[ \t]?(?:19|20)?[0-9]{{2}}"
-    r"|(?:19|20)[0-9]{2}年[ \t]*[01]?[0-9][ \t]*月[ \t]*[0-3]?[0-9][ \t]*日)(?![0-9])",
+    r"|(?:(?:19|20)[0-9]{2}|(?:昭和|平成|令和)[ \t]*(?:元|[0-9]{1,2}))"
+    r"年[ \t]*[01]?[0-9][ \t]*月[ \t]*[0-3]?[0-9][ \t]*日)(?![0-9])",
     re.IGNORECASE,
 )
 # A document number as cards print it: letters and digits mixed, 8 to 12 characters.
@@ -64,7 +65,9 @@ def title_signal(
     detector: str, titles: tuple[str, ...], lexicon: Lexicon, doc: Document
 ) -> Signal | None:
     """Medium when a photo or scan of a card (or with a face) shows the document's own title
-    and three of its labels, holder's fields or filled-in values.
+    and three of its labels, holder's fields or filled-in values; or, where the title is
+    hidden, one more of its own labels than a label signal needs and three filled holder's
+    fields besides.
 
     What the document is called and what its fields are called or hold, read off an image, is
     a card or form photographed: its number may be unreadable, the document is still there.
@@ -73,14 +76,16 @@ def title_signal(
     if not is_image(doc) or not any(cue.card_shape or cue.faces for cue in _cues(doc)):
         return None
     text = doc.text
+    own = len(lexicon.found(text, fuzzy=True))
+    holder = len(IDENTITY_FIELDS.found(text, fuzzy=True)) + filled_values(text)
     title = next((title for title in titles if label_in(text, title, fuzzy=True)), None)
-    labels = len(lexicon.found(text, fuzzy=True)) + len(IDENTITY_FIELDS.found(text, fuzzy=True))
-    labels += filled_values(text)
-    if title is None or labels < MIN_LABELS:
+    if title is not None and own + holder >= MIN_LABELS:
+        reason = f"title {title!r} with its labels on an image"
+    elif own > MIN_LABELS and holder >= MIN_LABELS:
+        reason = f"{own} of its labels and the holder's fields filled in on an image"
+    else:
         return None
-    return Signal(
-        detector, "title", Strength.MEDIUM, f"title {title!r} with its labels on an image"
-    )
+    return Signal(detector, "title", Strength.MEDIUM, reason)
 
 
 def _cues(doc: Document) -> tuple[ImageCues, ...]:

@@ -22,6 +22,7 @@ from bucketscan.records.content import CardShape, DocumentType, Strength
 
 _NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
 _AADHAAR_WORDS = ("Aadhaar", "आधार", "UIDAI", "Government of India")
+_AADHAAR_KEYWORDS = (*_AADHAAR_WORDS, "India")
 
 
 def nric_valid(number: str) -> bool:
@@ -50,11 +51,15 @@ def _national_id(
 
 AADHAAR = _national_id(
     "aadhaar",
-    _AADHAAR_WORDS,
+    _AADHAAR_KEYWORDS,
     NumberRule(
         "aadhaar",
-        "12-digit Aadhaar number passing Verhoeff on an Aadhaar document",
-        (Window(_AADHAAR_WORDS, ANYWHERE, ANYWHERE, Strength.STRONG, ""),),
+        "12-digit Aadhaar number passing Verhoeff",
+        (
+            Window(_AADHAAR_WORDS, ANYWHERE, ANYWHERE, Strength.STRONG, " on an Aadhaar document"),
+            # Where OCR garbled the authority's name, the country it names is still legible.
+            Window(("India",), ANYWHERE, ANYWHERE, Strength.MEDIUM, " on a document naming India"),
+        ),
         digits=12,
         repairs=0,
         validator=aadhaar.is_valid,
@@ -75,7 +80,11 @@ NRIC = _national_id(
     NumberRule(
         "nric",
         "Singapore NRIC/FIN with a valid check letter",
-        (Window(("NRIC", "FIN", "IDENTITY CARD NO", "IDENTITY CARD"), 200, 10, Strength.STRONG),),
+        (
+            Window(("NRIC", "FIN", "IDENTITY CARD NO", "IDENTITY CARD"), 200, 10, Strength.STRONG),
+            # Under a number label OCR could not read, the issuing state still names the card.
+            Window(("REPUBLIC OF SINGAPORE",), 200, 10, Strength.MEDIUM),
+        ),
         # OCR reads the S prefix as '$' and the check letter in lower case (z, s, x, c…).
         pattern=re.compile(r"(?<![A-Z0-9])([STFG$])(?P<digits>[0-9]{7})([A-Za-z])(?![A-Za-z0-9])"),
         normalize=lambda number: number.replace("$", "S").upper(),

@@ -22,6 +22,8 @@ NAME = "mrz"
 _WEIGHTS = (7, 3, 1)
 _LINE = re.compile(r"^[A-Z0-9<]{22,56}$")  # OCR may drop trailing fillers, or read past the end
 _FILLER_RUN = re.compile(r"<{3,}")
+_FILLER_LOOKALIKES = str.maketrans(dict.fromkeys("‹〈く", "<"))  # as jpn OCR reads fillers
+_UNREAD = "?"  # a character of a partial zone that OCR could not read
 # Characters OCR reads for digits inside fields that can only hold digits.
 _TO_DIGIT = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
@@ -221,10 +223,12 @@ def td1_valid(line1: str, line2: str) -> bool:
     )
 
 
-def _candidate_lines(text: str) -> list[str]:
+def _candidate_lines(text: str, unreadable: int = 0) -> list[str]:
+    """Lines of the MRZ alphabet with a filler; up to `unreadable` characters ahead of the first
+    filler that are outside it (a finger's edge, a smudge) kept as "?", for partial zones."""
     lines = []
     for raw in text.splitlines():
-        squeezed = re.sub(r"\s", "", raw).replace("«", "<<").replace("‹", "<")
+        squeezed = re.sub(r"\s", "", raw).replace("«", "<<").translate(_FILLER_LOOKALIKES)
         cut = squeezed.find("<")
         if cut >= 0:
             # After the first filler, anything outside the MRZ alphabet (lower case, kana that
@@ -232,7 +236,10 @@ def _candidate_lines(text: str) -> list[str]:
             tail = re.sub(r"[^A-Z0-9<]", "<", squeezed[cut:])
             squeezed = squeezed[:cut] + tail
         line = squeezed.upper()
-        if _LINE.match(line) and "<" in line:
+        if unreadable:
+            line, count = re.subn(r"[^A-Z0-9<]", _UNREAD, line)
+            line = line if count <= unreadable else ""
+        if _LINE.match(line.replace(_UNREAD, "<")) and "<" in line:
             lines.append(line)
     return lines
 
@@ -295,7 +302,11 @@ def find_zones(text: str) -> tuple[Zone, ...]:
 # leave a stray letter among the fillers).
 _NAME_LINE = re.compile(r"^[PIACV][A-Z<][A-Z]{3}[A-Z]+<<[A-Z]+[A-Z<]*$")
 _MIN_PARTIAL = 28  # characters of a data line up to the expiry check digit
-_PARTIAL_CHECKS = 2  # of the data line's three field check digits (number, birth, expiry)
+_PARTIAL_CHECKS = 2  # of the zone's three field check digits (number, birth, expiry)
+# Data lines by length: the spans their composite check digit covers, and where it stands.
+_COMPOSITES = {44: (((0, 10), (13, 20), (21, 43)), 43), 36: (((0, 10), (13, 20), (21, 35)), 35)}
+_MAX_UNREAD = 2  # characters outside the MRZ alphabet a line of a partial zone may hold
+_HIDDEN = 3  # characters a finger or the photo's edge may hide at the start of a TD1 line
 
 
 def _name_line(line: str) -> bool:
@@ -310,44 +321,102 @@ def _named(zone: Zone) -> bool:
     return len(zone.lines) > 1 and _name_line(zone.lines[0])
 
 
-def _unread_fields(line: str) -> int | None:
-    """How many of a TD3 data line's field check digits (number, birth, expiry) could not be
-    read, when every check digit that was read passes (the composite too); None when one is
-    wrong."""
-    fields = ((line[0:9], line[9]), (line[13:19], line[19]), (line[21:27], line[27]))
-    composite = (line[0:10] + line[13:20] + line[21:43], line[43])
-    if any(
-        digit.isdigit() and check_digit(field) != digit for field, digit in (*fields, composite)
-    ):
+def _check(field: str, digit: str) -> bool | None:
+    """A field's check digit: passes, fails, or None when the field or digit is unreadable."""
+    if _UNREAD in field or not digit.isdigit():
         return None
-    return sum(not digit.isdigit() for _field, digit in fields)
+    return check_digit(field) == digit
 
 
-def _partial(line: str) -> bool:
-    """Enough field check digits pass, and none that was read is wrong."""
-    unread = _unread_fields(line)
-    return unread is not None and unread <= 3 - _PARTIAL_CHECKS
+def _enough(fields: tuple[bool | None, ...], composite: bool | None) -> bool:
+    """Enough field check digits pass, and none that was read is wrong; the composite too,
+    where every field it guards was read (an unreadable field makes it unreadable)."""
+    judged = (*fields, composite) if None not in fields else fields
+    return False not in judged and fields.count(True) >= _PARTIAL_CHECKS
+
+
+def _data_partial(line: str) -> bool:
+    """A TD3 or TD2 data line (by its length) with number, birth and expiry checks enough (see
+    `_enough`)."""
+    spans, at = _COMPOSITES[len(line)]
+    fields = (
+        _check(line[0:9], line[9]),
+        _check(line[13:19], line[19]),
+        _check(line[21:27], line[27]),
+    )
+    return _enough(fields, _check("".join(line[a:b] for a, b in spans), line[at]))
+
+
+def _code_like(code: str) -> bool:
+    """Three characters that can be a country code as OCR reads one (one digit for a letter)."""
+    return "<" not in code and sum(char.isdigit() for char in code) <= 1
+
+
+def _td1_partial(line1: str, line2: str) -> bool:
+    """TD1 lines 1 and 2 with number, birth and expiry checks enough, and the shape of a zone:
+    letters for the issuing state and nationality, a sex marker between the dates."""
+    if not (_code_like(line1[2:5]) and _code_like(line2[15:18]) and line2[7] in "MFX<"):
+        return False
+    line1, line2 = _typed(line1, _TD1_LINE1), _typed(line2, _TD1_LINE2)
+    fields = (
+        _check(line1[5:14], line1[14]),
+        _check(line2[0:6], line2[6]),
+        _check(line2[8:14], line2[14]),
+    )
+    composite = _check(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29], line2[29])
+    return _enough(fields, composite)
+
+
+def _hidden_start(line: str, length: int) -> list[str]:
+    """Readings of a line at `length`, also as if up to `_HIDDEN` characters at its start were
+    hidden (by a finger holding the card, or the photo's edge) and are unreadable."""
+    readings = []
+    for hidden in range(min(_HIDDEN, max(0, length - len(line))) + 1):
+        readings += _variants(_UNREAD * hidden + line, length)
+    return list(dict.fromkeys(readings))
+
+
+def _cut_short(line: str, length: int) -> list[str]:
+    """Readings of a data line at `length`, also as if OCR lost its end when it is shorter
+    than any data line (a line of 36 characters or more is whole enough to be judged whole)."""
+    cut = [line.ljust(length, _UNREAD)] if len(line) < min(_COMPOSITES) else []
+    return list(dict.fromkeys(_variants(line, length) + cut))
 
 
 def partial_zone(text: str) -> tuple[str, Signal] | None:
-    """A name line above a data line two of whose three field check digits pass and the third
-    is unreadable: an MRZ that OCR read with one field garbled. Strong: nothing but a
-    machine-readable zone prints a line of that shape, and two check digits passing beside it
-    are no accident."""
-    lines = _candidate_lines(text)
+    """An MRZ that OCR read with a field garbled or hidden: a TD3 name line above a data line,
+    or TD1 lines 1 and 2, two of whose three field check digits pass and the third is
+    unreadable. Strong: nothing but a machine-readable zone prints lines of that shape, and two
+    check digits passing in place are no accident. Field types are translated, but no
+    check-guided swaps are tried: they would let a wrong number pass its check digit."""
+    lines = _candidate_lines(text, unreadable=_MAX_UNREAD)
     for previous, line in itertools.pairwise(lines):
-        if len(line) < _MIN_PARTIAL or not _name_line(previous):
-            continue
-        # Field types only: check-guided swaps would let a wrong number pass its check digit.
-        if any(_partial(_typed(variant, _TD3_FIELDS)) for variant in _variants(line, 44)):
-            return previous[0], Signal(
-                NAME,
-                "mrz_partial",
-                Strength.STRONG,
-                f"MRZ with {_PARTIAL_CHECKS} of 3 field check digits valid (code {previous[0]})",
-                mask_mrz_line(previous, True),
+        if (
+            len(line) >= _MIN_PARTIAL
+            and _name_line(previous)
+            and any(
+                _data_partial(_typed(variant, fields))
+                for length, fields in ((44, _TD3_FIELDS), (36, _TD2_FIELDS))
+                for variant in _cut_short(line, length)
             )
+        ):
+            return previous[0], _partial_signal("TD3", previous[0], mask_mrz_line(previous, True))
+        firsts, seconds = _hidden_start(previous, 30), _hidden_start(line, 30)
+        if any(_td1_partial(a, b) for a, b in itertools.product(firsts, seconds)):
+            code = previous[0] if previous[0] in "IAC" else _UNREAD
+            masked = f"{mask_mrz_line(previous)} / {mask_mrz_line(line)}"
+            return code, _partial_signal("TD1", code, masked)
     return None
+
+
+def _partial_signal(layout: str, code: str, snippet: str) -> Signal:
+    return Signal(
+        NAME,
+        "mrz_partial",
+        Strength.STRONG,
+        f"{layout} MRZ with {_PARTIAL_CHECKS} of 3 field check digits valid (code {code})",
+        snippet,
+    )
 
 
 def _strength(zone: Zone) -> Strength:

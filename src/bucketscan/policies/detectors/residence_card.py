@@ -50,7 +50,8 @@ RESIDENCE_CARD = Family(
         NumberRule(
             "card_number",
             "2 letters + 8 digits + 2 letters",
-            (Window(("番号", "NUMBER", "在留カード", "証明書番号", "RESIDENCE CARD"), 40, 10),),
+            # The card's own name stands beside its number where OCR lost the number label.
+            (Window(("番号", "NUMBER", "証明書番号", *LABELS.groups[0], *LABELS.groups[1]), 40),),
             pattern=re.compile(
                 rf"(?<![A-Z0-9]){_LETTERS}[ \t]?(?P<digits>[0-9OIl]{{8}})[ \t]?{_LETTERS}"
                 r"(?![A-Z0-9])"

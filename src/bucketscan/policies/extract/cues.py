@@ -109,18 +109,28 @@ def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
 
 
 def outlined(rgb: NDArray[np.uint8], corners: Corners) -> bool:
-    """Whether the quad stands out from what surrounds it along its whole outline (a sheet on a
-    table does; the block of text on a page scanned on a white bed does not)."""
-    inside = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
+    """Whether the quad stands out from what surrounds it along each of its four sides (a sheet
+    on a table does; the block of text on a page scanned on a white bed does not, nor the lower
+    part of a page cut off by a ruled line across it)."""
     ring = max(3, round(0.02 * min(rgb.shape[:2])))
-    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)
-    inner = inside - cv2.erode(inside, kernel)
-    outer = cv2.dilate(inside, kernel) - inside
     pixels = rgb.astype(np.int16)
-    inner_colour = np.median(pixels[inner > 0], axis=0)
-    outer_colour = np.median(pixels[outer > 0], axis=0)
-    return float(np.abs(inner_colour - outer_colour).max()) >= _OUTLINE_CONTRAST
+    centre = corners.mean(axis=0)
+    for start, end in zip(corners, np.roll(corners, -1, axis=0), strict=True):
+        along = end - start
+        normal = np.array([-along[1], along[0]]) / max(1e-6, float(np.linalg.norm(along)))
+        if float(np.dot(centre - start, normal)) < 0:
+            normal = -normal  # pointing into the quad
+        colours = []
+        for offset in (normal * ring, -normal * ring):
+            band = np.zeros(rgb.shape[:2], np.uint8)
+            polygon = np.array([start, end, end + offset, start + offset], dtype=np.int32)
+            cv2.fillConvexPoly(band, polygon, 1)
+            if not band.any():
+                return False
+            colours.append(np.median(pixels[band > 0], axis=0))
+        if float(np.abs(colours[0] - colours[1]).max()) < _OUTLINE_CONTRAST:
+            return False
+    return True
 
 
 def _corners(hull: NDArray[Any]) -> NDArray[np.float32]:

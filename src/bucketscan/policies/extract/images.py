@@ -14,12 +14,15 @@ from bucketscan.policies.extract.cues import (
     find_card,
     ink_box,
     rectify,
+    side_lengths,
     text_layout,
 )
 from bucketscan.policies.extract.engines import PageReader, reader_for
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.pages import CARD_SIDE, Subject
 from bucketscan.records.content import Page
+
+_FILLING = 0.4  # share of a page's content box a card found in it must cover
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,15 @@ def _settled(
     return card, flat
 
 
+def _filling(card: CardQuad | None, content: Image.Image) -> CardQuad | None:
+    """The card found in a page's content box, unless it fills little of it: then it is a box
+    inside the content (a photo, a table) and the card's own outline was lost at the crop."""
+    if card is None or card.corners is None:  # no corners: the content box is the card
+        return card
+    along, across = side_lengths(card.corners)
+    return card if along * across >= _FILLING * content.width * content.height else None
+
+
 def analyse(
     image: Image.Image, limits: ExtractLimits, source: str = "ocr", reader: PageReader | None = None
 ) -> tuple[Page, tuple[str, ...]]:
@@ -93,11 +105,15 @@ def analyse(
     lines and barcodes of one image."""
     notes: list[str] = []
     size = image.size
-    box = ink_box(image)
-    if box is not None:  # a card or a receipt scanned on a sheet: the sheet's blank is no help
+    found = find_card(image)
+    # A card or a receipt scanned on a sheet: the sheet's blank is no help. A card whose outline
+    # stands out all round is read flattened as it is (a crop would cut its outline off).
+    box = None if found is not None and found.outlined else ink_box(image)
+    if box is not None:
         image = image.crop(box)
         notes.append("read the part of the page that has content")
-    card, flat = _settled(image, find_card(image))
+        found = _filling(find_card(image), image)
+    card, flat = _settled(image, found)
     page, more = (reader or reader_for(limits.ocr_engine)).read(
         Subject(image, card, flat, source), limits
     )

@@ -71,6 +71,12 @@ def upright_turn(angle: float) -> int:
     return (360 - round(angle / 90) * 90) % 360
 
 
+def lean(angle: float, turn: int) -> float:
+    """Degrees (-90 to 90) text read at `angle` still leans once the image is turned `turn`
+    clockwise: what `Image.rotate` takes to level it."""
+    return (angle + turn + 90) % 180 - 90
+
+
 def _frame(line: OcrLine, angle: float) -> tuple[float, float]:
     """The line's centre in a frame rotated so that `angle` reads left to right."""
     cx = sum(x for x, _ in line.quad) / 4

@@ -13,6 +13,7 @@ from bucketscan.records.content import ImageCues, Legibility, Page
 CARD_SIDE = 1000  # long side of a rectified ID-1 card for OCR (≈ 300 dpi)
 PAGE_SIDE = 1800  # A4 at ≈ 150 dpi: body text 20-30 px high, what Tesseract reads best
 MIN_SIDE = 1000
+_LEVEL_FROM = 10.0  # degrees of lean from which faces are looked for on the levelled image
 _LEGIBLE = 20.0  # confident characters: a reading with fewer says little
 _ILLEGIBLE = 5.0  # ... and with fewer than this, nothing was legible
 
@@ -89,10 +90,14 @@ def page_record(
     legible: tuple[Legibility, str | None],
     source: str,
     mrz_seen: bool = False,
+    roll: float = 0.0,
 ) -> Page:
-    """The page record: text, typed MRZ lines and codes, cues of the upright subject."""
+    """The page record: text, typed MRZ lines and codes, cues of the upright subject (levelled
+    by `roll`, the degrees its text still leans, for the face detector)."""
     codes = barcodes.read_codes(image)
-    cues = _cues(image, card, faces.find_faces(upright), mrz_seen or len(mrz) >= 2)
+    # The Haar cascade finds faces leaning up to about 15°; a card's photo leans as its text.
+    level = upright.rotate(roll, expand=True) if abs(roll) >= _LEVEL_FROM else upright
+    cues = _cues(image, card, faces.find_faces(level), mrz_seen or len(mrz) >= 2)
     text = "\n".join(part for part in (*text_parts, *mrz) if part)
     return Page(text, source, cues, mrz, codes, legible[0], legible[1])
 

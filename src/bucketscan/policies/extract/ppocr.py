@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,10 @@ _REC_BATCH = 8
 _CLS_SHAPE = (48, 192)
 _CLS_FLIP = 0.9  # classifier confidence needed to turn a line by 180°
 _DOUBTFUL = 0.8  # recognition confidence from which a line's direction votes for the page's
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_MIXED = re.compile(r"[A-Za-z]{3}")  # with _CJK: a line mixing Japanese and Latin
+_PIECE_GAP = 0.35  # blank columns, as a share of the line's height, that part two pieces
+_SIZES_APART = 1.5  # print this much taller on one side of a gap is another piece
 _MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 _STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
@@ -317,12 +323,75 @@ def recognise(found: Found) -> list[OcrLine]:
     for index, (_crop_turned, quad), reading in zip(doubtful, other_way, second, strict=True):
         if reading[1] > results[index][1]:
             results[index], quads[index] = reading, quad
+    _read_mixed_in_pieces(models, crops, results)
     lines = []
     for quad, (text, confidence) in zip(quads, results, strict=True):
         if text.strip():
             corners = tuple((float(x), float(y)) for x, y in quad)
             lines.append(OcrLine(text.strip(), confidence, corners))
     return lines
+
+
+def _read_mixed_in_pieces(
+    models: _Models, crops: list[NDArray[np.uint8]], results: list[tuple[str, float]]
+) -> None:
+    """Lines that mix Japanese and Latin are re-read piece by piece where the print size
+    changes at a gap.
+
+    A card's bilingual title (個人番号カード INDIVIDUAL NUMBER CARD) is detected as one line
+    whose small Latin half the recogniser squeezes to the height of the large kanji, reading
+    both halves wrong, and with confidence: that confidence says little, so the pieces' reading
+    is kept whenever it is itself confident."""
+    mixed = [i for i, (text, _c) in enumerate(results) if _MIXED.search(text) and _CJK.search(text)]
+    cuts = {i: pieces for i in mixed if len(pieces := _pieces(crops[i])) > 1}
+    flat = [piece for pieces in cuts.values() for piece in pieces]
+    readings = iter(_recognise(models, flat) if flat else [])
+    for index, pieces in cuts.items():
+        parts = [next(readings) for _ in pieces]
+        widths = [piece.shape[1] for piece in pieces]
+        confidence = sum(c * w for (_t, c), w in zip(parts, widths, strict=True)) / sum(widths)
+        if confidence >= _DOUBTFUL:
+            results[index] = (" ".join(text for text, _c in parts if text), confidence)
+
+
+def _pieces(crop: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
+    """The crop cut at blank gaps (wider than `_PIECE_GAP` of its height) where the print on
+    one side is `_SIZES_APART` times as tall as on the other, each piece cut to its print."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _t, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary == (0 if binary.mean() > 0.5 else 1)  # text is the smaller share
+    columns = np.flatnonzero(ink.sum(axis=0) > max(1, 0.03 * crop.shape[0]))
+    gap = max(2, round(_PIECE_GAP * crop.shape[0]))
+    starts = np.flatnonzero(np.diff(columns) > gap)
+    if not len(starts):
+        return [crop]
+    bounds = [0, *((columns[i] + columns[i + 1]) // 2 for i in starts), crop.shape[1]]
+    groups: list[tuple[int, int, int]] = []  # (start, end, print height) of pieces of one size
+    for a, b in itertools.pairwise(bounds):
+        height = _print_rows(ink[:, a:b])[1] - _print_rows(ink[:, a:b])[0]
+        if groups and _same_size(groups[-1][2], height):
+            start, _end, tallest = groups[-1]
+            groups[-1] = (start, b, max(tallest, height))
+        elif height > 0:
+            groups.append((a, b, height))
+    if len(groups) < 2:
+        return [crop]
+    pieces = []
+    for a, b, _height in groups:
+        top, bottom = _print_rows(ink[:, a:b])
+        pad = max(2, round(0.15 * (bottom - top)))
+        pieces.append(crop[max(0, top - pad) : bottom + pad, a:b])
+    return pieces
+
+
+def _print_rows(ink: NDArray[np.bool_]) -> tuple[int, int]:
+    """First row and the row after the last that hold ink (0, 0 when none do)."""
+    rows = np.flatnonzero(ink.sum(axis=1) > 0)
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else (0, 0)
+
+
+def _same_size(a: int, b: int) -> bool:
+    return max(a, b) < _SIZES_APART * max(1, min(a, b))
 
 
 def read_lines(image: Image.Image, side: int = 960) -> list[OcrLine]:

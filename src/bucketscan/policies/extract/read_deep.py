@@ -10,7 +10,7 @@ from PIL import Image
 from bucketscan.policies.extract import lines, ppocr
 from bucketscan.policies.extract.cues import CardQuad, rectify
 from bucketscan.policies.extract.limits import ExtractLimits
-from bucketscan.policies.extract.lines import upright_turn
+from bucketscan.policies.extract.lines import lean, upright_turn
 from bucketscan.policies.extract.ocr import OcrResult, ocr_image
 from bucketscan.policies.extract.pages import (
     CARD_SIDE,
@@ -35,6 +35,7 @@ _TEXT_HEAVY_LINES = 30  # detected lines from which a page is worth a Tesseract 
 _MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
 _MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 _FILLERS = "<<"  # what is left of an MRZ that was not read whole
+_MRZ_MIN_LINES = 2  # MRZ lines read for a zone to be whole enough (a name line alone is not)
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,13 @@ def _deep_page(
         else rectify(image, card, PAGE_SIDE, landscape=False)  # a page or a passport booklet
     )
     flat = _deep_read(image, subject, card, is_card, limits, cascade, source, flat_notes)
-    if flat.mrz or _FILLERS not in flat.text.replace(">", "<"):
+    if len(flat.mrz) >= _MRZ_MIN_LINES or _FILLERS not in flat.text.replace(">", "<"):
         notes.extend(flat_notes)
         return flat
-    # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found.
+    # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found,
+    # or along the edge of a flattened card where the outline cut it.
     whole = _deep_read(image, fit(image, PAGE_SIDE), card, False, limits, cascade, source, notes)
-    if whole.mrz:
+    if len(whole.mrz) > len(flat.mrz):
         return whole
     notes.extend(flat_notes)
     return flat
@@ -126,10 +128,12 @@ def _deep_read(
         mrz = lines.reading(ppocr.recognise(found.subset(long_lines))).mrz
         legible = legibility(quick.score, document_like, None)
         note_turn(turn, notes)
-        return page_record(image, upright, card, [quick.text], mrz, legible, source)
+        roll = lean(found.angle, turn)
+        return page_record(image, upright, card, [quick.text], mrz, legible, source, roll=roll)
     read = lines.reading(ppocr.recognise(found))
     legible = legibility(read.score, document_like, None)
     if read.turn != turn:  # recognition settled lines the classifier had turned wrongly
         upright = turned(subject, read.turn)
     note_turn(read.turn, notes)
-    return page_record(image, upright, card, [read.text], read.mrz, legible, source)
+    roll = lean(found.angle, read.turn)
+    return page_record(image, upright, card, [read.text], read.mrz, legible, source, roll=roll)
