@@ -131,6 +131,14 @@ def test_a_card_data_line_read_only_as_far_as_its_expiry_is_a_partial_zone() -> 
     assert partial_zone(f"{first}\n{second[:26]}") is None  # the expiry check lost too
 
 
+def test_a_card_data_line_with_its_number_hidden_is_a_partial_zone() -> None:
+    first, second = mrz.td2(dataclasses.replace(HOLDER, document_code="I"))
+    code, signal = partial_zone(f"{first}\n{second[5:]}") or ("", None)  # 5 characters hidden
+    assert code == "I" and signal is not None and signal.reason.startswith("TD2")
+    no_sex = second[:20] + "7" + second[21:]  # nothing between the dates where a sex must be
+    assert partial_zone(f"{first}\n{no_sex[5:]}") is None
+
+
 def test_a_passport_data_line_is_no_card_zone_line() -> None:
     card_first = _card_lines()[0]
     _first, second = _lines()  # birth and expiry checks pass, but not where a card has them

@@ -306,7 +306,8 @@ _PARTIAL_CHECKS = 2  # of the zone's three field check digits (number, birth, ex
 # Data lines by length: the spans their composite check digit covers, and where it stands.
 _COMPOSITES = {44: (((0, 10), (13, 20), (21, 43)), 43), 36: (((0, 10), (13, 20), (21, 35)), 35)}
 _MAX_UNREAD = 2  # characters outside the MRZ alphabet a line of a partial zone may hold
-_HIDDEN = 3  # characters a finger or the photo's edge may hide at the start of a TD1 line
+_HIDDEN = 6  # characters a finger or the photo's edge may hide at the start of a line
+_SEXES = "MFX<"
 
 
 def _name_line(line: str) -> bool:
@@ -336,8 +337,10 @@ def _enough(fields: tuple[bool | None, ...], composite: bool | None) -> bool:
 
 
 def _data_partial(line: str) -> bool:
-    """A TD3 or TD2 data line (by its length) with number, birth and expiry checks enough (see
-    `_enough`)."""
+    """A TD3 or TD2 data line (by its length) with a sex marker between its dates and number,
+    birth and expiry checks enough (see `_enough`)."""
+    if line[20] not in _SEXES:
+        return False
     spans, at = _COMPOSITES[len(line)]
     fields = (
         _check(line[0:9], line[9]),
@@ -355,7 +358,7 @@ def _code_like(code: str) -> bool:
 def _td1_partial(line1: str, line2: str) -> bool:
     """TD1 lines 1 and 2 with number, birth and expiry checks enough, and the shape of a zone:
     letters for the issuing state and nationality, a sex marker between the dates."""
-    if not (_code_like(line1[2:5]) and _code_like(line2[15:18]) and line2[7] in "MFX<"):
+    if not (_code_like(line1[2:5]) and _code_like(line2[15:18]) and line2[7] in _SEXES):
         return False
     line1, line2 = _typed(line1, _TD1_LINE1), _typed(line2, _TD1_LINE2)
     fields = (
@@ -367,13 +370,28 @@ def _td1_partial(line1: str, line2: str) -> bool:
     return _enough(fields, composite)
 
 
+def _shown(line: str, length: int) -> list[str]:
+    """The line as read, and as if up to `_HIDDEN` characters at its start were hidden (by a
+    finger holding the card, or the photo's edge) and are unreadable."""
+    return [_UNREAD * hidden + line for hidden in range(min(_HIDDEN, length - len(line)) + 1)]
+
+
 def _hidden_start(line: str, length: int) -> list[str]:
-    """Readings of a line at `length`, also as if up to `_HIDDEN` characters at its start were
-    hidden (by a finger holding the card, or the photo's edge) and are unreadable."""
-    readings = []
-    for hidden in range(min(_HIDDEN, max(0, length - len(line))) + 1):
-        readings += _variants(_UNREAD * hidden + line, length)
+    """Readings of a line at `length`, its start perhaps hidden (see `_shown`)."""
+    readings = [variant for shown in _shown(line, length) for variant in _variants(shown, length)]
     return list(dict.fromkeys(readings))
+
+
+def _partial_layout(line: str) -> str | None:
+    """TD3 or TD2: the layout a data line partly read fits (see `_data_partial`), if any."""
+    if len(line) < _MIN_PARTIAL:
+        return None
+    layouts = (("TD3", 44, _TD3_FIELDS), ("TD2", 36, _TD2_FIELDS))
+    for layout, length, fields in sorted(layouts, key=lambda item: abs(len(line) - item[1])):
+        for shown in _shown(line, length):
+            if any(_data_partial(_typed(v, fields)) for v in _cut_short(shown, length)):
+                return layout
+    return None
 
 
 def _cut_short(line: str, length: int) -> list[str]:
@@ -391,16 +409,9 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
     check-guided swaps are tried: they would let a wrong number pass its check digit."""
     lines = _candidate_lines(text, unreadable=_MAX_UNREAD)
     for previous, line in itertools.pairwise(lines):
-        if (
-            len(line) >= _MIN_PARTIAL
-            and _name_line(previous)
-            and any(
-                _data_partial(_typed(variant, fields))
-                for length, fields in ((44, _TD3_FIELDS), (36, _TD2_FIELDS))
-                for variant in _cut_short(line, length)
-            )
-        ):
-            return previous[0], _partial_signal("TD3", previous[0], mask_mrz_line(previous, True))
+        layout = _partial_layout(line) if _name_line(previous) else None
+        if layout is not None:
+            return previous[0], _partial_signal(layout, previous[0], mask_mrz_line(previous, True))
         firsts, seconds = _hidden_start(previous, 30), _hidden_start(line, 30)
         if any(_td1_partial(a, b) for a, b in itertools.product(firsts, seconds)):
             code = previous[0] if previous[0] in "IAC" else _UNREAD
