@@ -15,7 +15,10 @@ from bucketscan.providers.aws import AwsProvider
 from bucketscan.providers.breaker import Breaker
 from bucketscan.records.common import BucketRef, Exposure
 from bucketscan.records.s3 import S3BucketFacts
+from bucketscan.scanner.emulators.faults import FaultPlan, fault_proxy
 from bucketscan.scanner.emulators.loopback import free_port
+from bucketscan.scanner.options import ScanOptions
+from bucketscan.scanner.runner import run_scan
 
 
 class Clock:
@@ -66,3 +69,24 @@ def test_a_dead_s3_endpoint_is_refused_fast_and_reported_unknown(
     assert reasons and all(reason.startswith("EndpointUnreachable") for reason in reasons)
     assert sum(meter.requests().values()) == 2  # refused calls are not sent, so not counted
     assert EVALUATOR.bucket(again).read is Exposure.UNKNOWN
+
+
+def test_an_endpoint_dying_while_buckets_are_enumerated_leaves_them_unknown(
+    moto_endpoint: str,
+) -> None:
+    meter = Meter()
+    with fault_proxy(moto_endpoint, FaultPlan(rate=0.0)) as proxy:
+        provider = AwsProvider(
+            boto3.Session(region_name="us-east-1"),
+            endpoint_url=proxy.url,
+            bucket_names=("uploads", "resumes", "scans"),
+            meter=meter,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2),
+        )
+        provider.account_id()
+    # The proxy is gone: GetBucketLocation fails twice, the breaker opens, the third is refused.
+    outcome = run_scan(provider, ScanOptions(content=False), (), meter=meter)
+    assert sorted(bucket.ref.name for bucket in outcome.buckets) == ["resumes", "scans", "uploads"]
+    for bucket in outcome.buckets:
+        assert bucket.access.read is Exposure.UNKNOWN
+        assert any("EndpointUnreachable" in error for error in bucket.errors), bucket.errors

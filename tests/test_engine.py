@@ -85,6 +85,9 @@ class MarkerAnalyzer:
         )
         future.set_result(Analysis(classification, 0.001))
 
+    def cancel(self, *, running: bool) -> None:
+        """Nothing is queued."""
+
     def close(self) -> None:
         """Nothing to stop."""
 
@@ -204,7 +207,12 @@ def test_large_text_is_read_up_to_the_limit() -> None:
     bucket = MemoryBucket("exports", public_facts("exports"), 4, body, key=key)
     limit = 8
     outcome, meter = scan((bucket,), analyzer, max_object_bytes=limit)
-    assert outcome.buckets[0].objects_skipped == {"large_text_read_in_part": 4}
+    (result,) = outcome.buckets
+    assert result.objects_skipped == {}  # read in part is inspected, not skipped
+    assert result.objects_inspected == 4 and result.objects_partly_read == 4
+    told = (*outcome.findings, *outcome.unreadable)
+    assert len(told) == 4  # nothing found in the first bytes is could-not-tell, not clean
+    assert all("only the first 8 bytes read (--max-object-bytes)" in t.notes for t in told)
     assert meter.requests()["memory.GetObject"] == 4
     assert meter.bytes_read == 4 * limit
     assert analyzer.sizes == [limit] * 4

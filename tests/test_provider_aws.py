@@ -199,7 +199,7 @@ def test_url_with_custom_endpoint(fake_env: None) -> None:
     assert url == "http://127.0.0.1:9000/b/a%20b/c.jpg"
 
 
-def _deny(operations: set[str]) -> Any:
+def deny_hook(operations: set[str]) -> Any:
     """A before-call hook that answers chosen operations with AccessDenied, as IAM would."""
 
     def before_call(model: Any, **_: Any) -> Any:
@@ -219,7 +219,7 @@ def test_denied_calls_become_unreadable(aws: Any) -> None:
     aws.put_object(Bucket="guarded", Key="a", Body=b"1")
     session = boto3.Session(region_name="us-east-1")
     denied = {"GetBucketPolicy", "GetPublicAccessBlock", "GetObjectAcl"}
-    session.events.register("before-call", _deny(denied))
+    session.events.register("before-call", deny_hook(denied))
     aws_provider = provider(Meter(), session)
     bucket = describe(aws_provider, "guarded")
     facts = facts_of(bucket)

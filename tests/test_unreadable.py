@@ -57,6 +57,9 @@ class FixedAnalyzer:
         future.set_result(Analysis(ANSWERS.get(data, CLEAN), 0.001))
         return future
 
+    def cancel(self, *, running: bool) -> None:
+        """Nothing is queued."""
+
     def close(self) -> None:
         """Nothing to stop."""
 
@@ -180,9 +183,9 @@ def test_markdown_has_a_could_not_tell_section() -> None:
     section = text.split("## Could not tell (unreadable files)")[1]
     rows = [line for line in section.splitlines() if line.startswith("| public |")]
     assert rows == [
-        f"| public | `uploads/scans/003.jpg` | {ILLEGIBLE} |",
-        f"| public | `uploads/scans/005.jpg` | {TIMED_OUT} |",
-        f"| public | `uploads/scans/007.jpg` | {TIMED_OUT} |",
+        f"| public | uploads/scans/003.jpg | {ILLEGIBLE} |  |",
+        f"| public | uploads/scans/005.jpg | {TIMED_OUT} |  |",
+        f"| public | uploads/scans/007.jpg | {TIMED_OUT} |  |",
     ]
     assert f"- could not tell (unreadable): 3 ({TIMED_OUT}: 2; {ILLEGIBLE}: 1)" in text
     assert "| 10 | 1 | 3 |" in text  # objects, findings, unreadable of the bucket
@@ -279,7 +282,7 @@ def test_classify_command_json_rows_carry_the_reason(
 
 def test_fail_on_unreadable_is_a_scan_option(moto_endpoint: str) -> None:
     seed_listing_and_private(moto_endpoint)
-    args = ["scan", "aws", "--endpoint-url", moto_endpoint, "--no-content", "-q"]
+    args = ["scan", "aws", "--endpoint-url", moto_endpoint, "-q", "--bucket", "private"]
     result = CliRunner().invoke(main, [*args, "--fail-on", "unreadable"])
-    assert result.exit_code == EXIT_CLEAN, result.output  # exposed, but nothing read or unreadable
+    assert result.exit_code == EXIT_CLEAN, result.output  # private: nothing read or unreadable
     assert json.loads(result.output)["unreadable"] == []

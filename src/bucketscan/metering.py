@@ -1,23 +1,63 @@
-"""Thread-safe counters of what a scan cost: API requests by kind and bytes read."""
+"""Thread-safe counters of what a scan cost: requests sent and retried by kind, bytes read."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RetryReason(StrEnum):
+    """Why a request was sent again (or, once retries ran out, why its call failed)."""
+
+    THROTTLED = "throttled"  # 503 SlowDown, 503 ServerBusy, 429
+    SERVER_ERROR = "server_error"  # any other 5xx
+    CONNECTION = "connection"  # refused, reset or closed without an answer
+    TIMEOUT = "timeout"  # no answer in time
+    OTHER = "other"  # a retryable answer of another kind (e.g. S3 RequestTimeout)
+
+
+@dataclass(frozen=True)
+class MeterReading:
+    """A snapshot: calls and requests sent by kind, retries and exhausted calls by reason."""
+
+    calls: dict[str, int]
+    sent: dict[str, int]
+    retries: dict[str, int]
+    exhausted: dict[str, int]
+    bytes_read: int
 
 
 class Meter:
-    """Counts API requests by kind ("s3.ListObjectsV2", ...) and bytes downloaded."""
+    """Counts requests sent by kind ("s3.ListObjectsV2", ...), their retries and bytes read.
+
+    A logical call is one request plus its retries, so calls are requests sent minus retries.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests: Counter[str] = Counter()
+        self._sent: Counter[str] = Counter()
+        self._retried: Counter[str] = Counter()
+        self._reasons: Counter[str] = Counter()
+        self._exhausted: Counter[str] = Counter()
         self._bytes = 0
 
     def request(self, kind: str, count: int = 1) -> None:
-        """Record `count` API requests of one kind."""
+        """Record `count` requests of one kind sent on the wire (retries included)."""
         with self._lock:
-            self._requests[kind] += count
+            self._sent[kind] += count
+
+    def retried(self, kind: str, reason: RetryReason) -> None:
+        """Record that a request of `kind` is being sent again, and why."""
+        with self._lock:
+            self._retried[kind] += 1
+            self._reasons[reason.value] += 1
+
+    def exhausted(self, reason: RetryReason) -> None:
+        """Record a call that failed for `reason` with no retry left (attempts or budget)."""
+        with self._lock:
+            self._exhausted[reason.value] += 1
 
     def read_bytes(self, count: int) -> None:
         """Record bytes of object content downloaded."""
@@ -25,9 +65,21 @@ class Meter:
             self._bytes += count
 
     def requests(self) -> dict[str, int]:
-        """A snapshot of request counts by kind."""
+        """Logical API calls by kind: requests sent minus their retries."""
         with self._lock:
-            return dict(self._requests)
+            return {kind: sent - self._retried[kind] for kind, sent in self._sent.items()}
+
+    def reading(self) -> MeterReading:
+        """Everything counted so far."""
+        calls = self.requests()
+        with self._lock:
+            return MeterReading(
+                calls=calls,
+                sent=dict(self._sent),
+                retries=dict(self._reasons),
+                exhausted=dict(self._exhausted),
+                bytes_read=self._bytes,
+            )
 
     @property
     def bytes_read(self) -> int:

@@ -16,8 +16,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import boto3
 from botocore.config import Config
 from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
     ConnectTimeoutError,
     EndpointConnectionError,
     ProfileNotFound,
@@ -25,6 +23,7 @@ from botocore.exceptions import (
 
 from bucketscan.metering import Meter
 from bucketscan.providers.aws_facts import (
+    AWS_FAILURES,
     block_settings,
     error_text,
     gather,
@@ -32,8 +31,10 @@ from bucketscan.providers.aws_facts import (
     ownership,
     region_of,
 )
+from bucketscan.providers.aws_retry import MAX_ATTEMPTS, AccountRetry
 from bucketscan.providers.base import ProviderError
-from bucketscan.providers.breaker import Breaker
+from bucketscan.providers.breaker import Breaker, EndpointUnreachableError
+from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3ObjectFacts
 from bucketscan.records.unreadable import Unreadable
@@ -42,45 +43,31 @@ DEFAULT_REGION = "us-east-1"
 _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
 
 
-class _Unreachable:
-    """The stand-in HTTP response of a call the open breaker did not send."""
-
-    status_code = 503
-
-
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError)
 
 
 def _guard_calls(client: Any, breaker: Breaker) -> None:
-    """Route a client's calls through the breaker: refused at once while it is open."""
+    """Route a client's calls through the breaker: refused at once while it is open.
 
-    def before_call(**_: Any) -> tuple[_Unreachable, dict[str, Any]] | None:
-        if breaker.allow():
-            return None
-        message = f"endpoint unreachable, call not sent (last error: {breaker.last_error})"
-        return _Unreachable(), {"Error": {"Code": "EndpointUnreachable", "Message": message}}
+    A refused call raises before anything is sent, so no response handler (GetBucketLocation's
+    reads the raw body) ever sees a response that did not come from the endpoint.
+    """
 
-    def after_call(http_response: Any, **_: Any) -> None:
-        if not isinstance(http_response, _Unreachable):
-            breaker.succeeded()
+    def before_call(**_: Any) -> None:
+        if not breaker.allow():
+            message = f"endpoint unreachable, call not sent (last error: {breaker.last_error})"
+            raise EndpointUnreachableError(message)
+
+    def after_call(**_: Any) -> None:
+        breaker.succeeded()
 
     def after_call_error(exception: Exception, **_: Any) -> None:
         if isinstance(exception, _CONNECTION_ERRORS):
             breaker.failed(f"{type(exception).__name__}: {exception}")
 
-    # Registered first, so that a refused call is not counted as a request below.
     client.meta.events.register("before-call", before_call)
     client.meta.events.register("after-call", after_call)
     client.meta.events.register("after-call-error", after_call_error)
-
-
-def _count_calls(client: Any, service: str, meter: Meter) -> None:
-    """Count every API call of a client into the meter, as '<service>.<Operation>'."""
-
-    def before_call(model: Any, **_: Any) -> None:
-        meter.request(f"{service}.{model.name}")
-
-    client.meta.events.register("before-call", before_call)
 
 
 def strip_account_host(endpoint_url: str) -> Any:
@@ -100,9 +87,11 @@ def strip_account_host(endpoint_url: str) -> Any:
 
 
 def base_config(io_threads: int = 8) -> Config:
-    """Adaptive retries, bounded timeouts and a connection pool sized for the I/O threads."""
+    """Bounded timeouts and a pool sized for the I/O threads; retries come from AccountRetry."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": 10},
+        # Standard mode's per-client handler is replaced by the account's shared one (AccountRetry:
+        # botocore's standard retries and adaptive rate limiting, one budget for every client).
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=10,
         read_timeout=60,
         max_pool_connections=max(10, 2 * io_threads),
@@ -124,6 +113,8 @@ class AwsProvider:
         page_size: int = 1000,
         config: Config | None = None,
         breaker: Breaker | None = None,
+        retry: AccountRetry | None = None,
+        cap: ConcurrencyCap | None = None,
     ) -> None:
         self._session = session
         self._endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
@@ -137,6 +128,8 @@ class AwsProvider:
         self._account: str | None = None
         self._account_block: tuple[BlockPublicAccess | None, Unreadable | None] | None = None
         self._breaker = breaker or Breaker()
+        self._retry = retry or AccountRetry(self._meter)
+        self._cap = cap or ConcurrencyCap()
 
     def _client(self, service: str, region: str | None = None) -> Any:
         """One cached client per service and region (one per service with a custom endpoint)."""
@@ -146,7 +139,10 @@ class AwsProvider:
             if client is None:
                 client = self._new_client(service, region)
                 _guard_calls(client, self._breaker)
-                _count_calls(client, service, self._meter)
+                # The identity probe gives up on an unreachable endpoint after two attempts; a
+                # throttled or erroring one answered, and is retried like every other call.
+                connect_attempts = 2 if service == "sts" else None
+                self._retry.install(client, service, connect_attempts=connect_attempts)
                 if service == "s3control" and self._endpoint_url:
                     hook = strip_account_host(self._endpoint_url)
                     client.meta.events.register("before-sign", hook)
@@ -156,14 +152,8 @@ class AwsProvider:
     def _new_client(self, service: str, region: str) -> Any:
         config = self._config
         if service == "sts":
-            # A quick probe: an unreachable endpoint must fail in seconds, not after 10 retries.
-            config = config.merge(
-                Config(
-                    retries={"max_attempts": 2, "mode": "standard"},
-                    connect_timeout=5,
-                    read_timeout=15,
-                )
-            )
+            # A quick probe: an unreachable endpoint must fail in seconds (see _client).
+            config = config.merge(Config(connect_timeout=5, read_timeout=15))
         if self._endpoint_url:
             # The SDK would prepend the account id to a custom endpoint's host for s3control.
             config = config.merge(Config(inject_host_prefix=False, s3={"addressing_style": "path"}))
@@ -190,7 +180,7 @@ class AwsProvider:
                 if self._bucket_names
                 else list(self._list_bucket_names())
             )
-        except (ClientError, BotoCoreError) as error:
+        except AWS_FAILURES as error:
             raise ProviderError(f"cannot list S3 buckets: {error_text(error)}") from error
         for name, region in named:
             yield BucketRef("aws", account, name, region or self._bucket_region(name))
@@ -202,8 +192,12 @@ class AwsProvider:
 
     def _bucket_region(self, name: str) -> str | None:
         try:
-            return region_of(self._client("s3").get_bucket_location(Bucket=name))
-        except (ClientError, BotoCoreError):
+            s3 = self._client("s3")
+            location = self._cap.call(
+                self._account or "", name, lambda: s3.get_bucket_location(Bucket=name)
+            )
+            return region_of(location)
+        except AWS_FAILURES:
             return None  # describe() records what is unreadable about this bucket
 
     def _account_settings(self) -> tuple[BlockPublicAccess | None, Unreadable | None]:
@@ -215,7 +209,7 @@ class AwsProvider:
         fact = S3Fact.ACCOUNT_BLOCK
         try:
             account = self.account_id()
-        except (ClientError, BotoCoreError) as error:
+        except AWS_FAILURES as error:
             result: tuple[BlockPublicAccess | None, Unreadable | None] = (
                 None,
                 Unreadable(fact, error_text(error)),
@@ -236,6 +230,10 @@ class AwsProvider:
 
     def describe(self, ref: BucketRef) -> Bucket:
         """Gather ACL, policy, Block Public Access, ownership and website facts of one bucket."""
+        with self._cap.slot(ref.account, ref.name):
+            return self._describe(ref)
+
+    def _describe(self, ref: BucketRef) -> Bucket:
         s3 = self._client("s3", ref.region)
         name = ref.name
         acl, acl_err = gather(
@@ -295,7 +293,7 @@ class AwsProvider:
             PaginationConfig={"PageSize": self._page_size},
             **after,
         )
-        for page in pages:
+        for page in self._cap.each(iter(pages), bucket.ref.account, bucket.name):
             for entry in page.get("Contents", ()):
                 yield StoredObject(
                     key=str(entry["Key"]),
@@ -307,12 +305,13 @@ class AwsProvider:
     def object_facts(self, bucket: Bucket, obj: StoredObject) -> StoredObject:
         """The object with its ACL (GetObjectAcl); a failure is recorded, not raised."""
         s3 = self._client("s3", bucket.ref.region)
-        acl, unread = gather(
-            S3Fact.OBJECT_ACL,
-            lambda: grants(s3.get_object_acl(Bucket=bucket.name, Key=obj.key)),
-            (),
-            None,
-        )
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            acl, unread = gather(
+                S3Fact.OBJECT_ACL,
+                lambda: grants(s3.get_object_acl(Bucket=bucket.name, Key=obj.key)),
+                (),
+                None,
+            )
         facts = S3ObjectFacts(acl=acl, unreadable=(unread,) if unread else ())
         return replace(obj, facts=facts)
 
@@ -321,12 +320,13 @@ class AwsProvider:
         if limit <= 0 or obj.size == 0:
             return b""
         s3 = self._client("s3", bucket.ref.region)
-        response = s3.get_object(Bucket=bucket.name, Key=obj.key, Range=f"bytes=0-{limit - 1}")
-        body = response["Body"]
-        try:
-            data: bytes = body.read(limit)
-        finally:
-            body.close()
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            response = s3.get_object(Bucket=bucket.name, Key=obj.key, Range=f"bytes=0-{limit - 1}")
+            body = response["Body"]
+            try:
+                data: bytes = body.read(limit)
+            finally:
+                body.close()
         self._meter.read_bytes(len(data))
         return data
 
@@ -367,7 +367,7 @@ def open_aws(
     )
     try:
         provider.account_id()
-    except (ClientError, BotoCoreError) as error:
+    except AWS_FAILURES as error:
         where = f" at {endpoint_url}" if endpoint_url else ""
         message = " ".join(error_text(error).split())
         raise ProviderError(f"cannot reach AWS{where}: {message}") from error

@@ -7,10 +7,13 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bucketscan.providers.breaker import EndpointUnreachableError
 from bucketscan.records.s3 import BlockPublicAccess, S3Grant, S3Grantee
 from bucketscan.records.unreadable import Unreadable
 
 T = TypeVar("T")
+# What an S3 call can fail with: an error answer, an SDK failure, or a call the breaker refused.
+AWS_FAILURES = (ClientError, BotoCoreError, EndpointUnreachableError)
 _GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": S3Grantee.ALL_USERS,
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": S3Grantee.AUTHENTICATED_USERS,
@@ -41,7 +44,7 @@ def gather(
     """Run one call; an `absent` error code gives `default`, any other failure an Unreadable."""
     try:
         return call(), None
-    except (ClientError, BotoCoreError) as error:
+    except AWS_FAILURES as error:
         if error_code(error) in absent:
             return default, None
         return default, Unreadable(fact, error_text(error))

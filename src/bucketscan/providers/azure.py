@@ -16,11 +16,12 @@ from azure.core.exceptions import (
 from azure.identity import DefaultAzureCredential
 from azure.storage.blob import BlobServiceClient, ExponentialRetry
 
-from bucketscan.metering import Meter
-from bucketscan.providers.azure_metering import response_hook
+from bucketscan.metering import Meter, RetryReason
+from bucketscan.providers.azure_metering import request_hook, request_kind
 from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_accounts, management_client
 from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
+from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.azure import (
     ACCOUNT_FACT,
     LEVEL_FACT,
@@ -38,10 +39,63 @@ _T = TypeVar("_T")
 CONNECTION_TIMEOUT, READ_TIMEOUT = 10, 60
 
 
-def retry_policy() -> ExponentialRetry:
-    """Three retries after 3, 5 and 9 s: the SDK default (15 s base) held a dead endpoint 80 s."""
-    return ExponentialRetry(
-        initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1
+# Retries of a call: an unreachable endpoint gets three (the SDK default of 15 s base held a dead
+# endpoint 80 s), a throttled or erroring one, which answered, up to eight; no wait over 20 s.
+CONNECT_RETRIES, RETRIES, MAX_BACKOFF = 3, 8, 20.0
+
+
+class CountedRetry(ExponentialRetry):
+    """The storage SDK's exponential retry, each wait capped, each retry counted with its reason."""
+
+    def __init__(self, meter: Meter | None, *, max_backoff: float = MAX_BACKOFF, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._meter = meter
+        self._max_backoff = max_backoff
+
+    def increment(
+        self, settings: dict[str, Any], request: Any, response: Any = None, error: Any = None
+    ) -> bool:
+        """Count down the retries left; count the retry (or the call given up) and why."""
+        again = bool(super().increment(settings, request, response, error))
+        if self._meter is not None:
+            reason = retry_reason(response, error)
+            if again:
+                self._meter.retried(request_kind(request.method, request.url), reason)
+            else:
+                self._meter.exhausted(reason)
+        return again
+
+    def get_backoff_time(self, settings: dict[str, Any]) -> float:
+        """The SDK's exponential wait, capped."""
+        return min(float(super().get_backoff_time(settings)), self._max_backoff)
+
+
+def retry_reason(response: Any, error: BaseException | None) -> RetryReason:
+    """Why an Azure request is retried: ServerBusy and 503 are throttling."""
+    if error is not None:
+        timeout = "timeout" in type(error).__name__.lower() or "timed out" in str(error).lower()
+        return RetryReason.TIMEOUT if timeout else RetryReason.CONNECTION
+    status = int(getattr(response, "status_code", 0) or 0)
+    code = getattr(response, "headers", {}).get("x-ms-error-code")
+    if status in (429, 503) or code == "ServerBusy":
+        return RetryReason.THROTTLED
+    return RetryReason.SERVER_ERROR if status >= 500 else RetryReason.OTHER
+
+
+def retry_policy(
+    meter: Meter | None = None, *, initial_backoff: float = 1, max_backoff: float = MAX_BACKOFF
+) -> CountedRetry:
+    """Retries after about 1, 3, 5, 9, 17 s and then every 20 s (±1 s), counted into `meter`."""
+    return CountedRetry(
+        meter,
+        max_backoff=max_backoff,
+        initial_backoff=initial_backoff,
+        increment_base=2,
+        retry_total=RETRIES,
+        retry_connect=CONNECT_RETRIES,
+        retry_read=RETRIES,
+        retry_status=RETRIES,
+        random_jitter_range=1,
     )
 
 
@@ -63,9 +117,11 @@ class AzureProvider:
         page_size: int = 5000,
         web_endpoint: str | None = None,
         breaker: Breaker | None = None,
+        cap: ConcurrencyCap | None = None,
     ) -> None:
         self._service = service
         self._breaker = breaker or Breaker()
+        self._cap = cap or ConcurrencyCap()
         self.account = account
         self._container_names = container_names
         self._allow = allow_blob_public_access
@@ -96,6 +152,10 @@ class AzureProvider:
 
     def describe(self, ref: BucketRef) -> Bucket:
         """Gather the container level, the account gate and (for $web) the static website."""
+        with self._cap.slot(self.account, ref.name):
+            return self._describe(ref)
+
+    def _describe(self, ref: BucketRef) -> Bucket:
         unreadable: list[Unreadable] = []
         client = self._service.get_container_client(ref.name)
         properties = attempt(
@@ -129,7 +189,8 @@ class AzureProvider:
         """
         client = self._service.get_container_client(bucket.name)
         blobs = client.list_blobs(name_starts_with=prefix or None, results_per_page=self._page_size)
-        for page in self._breaker.guard_each(blobs.by_page(), unreachable):
+        pages = self._breaker.guard_each(blobs.by_page(), unreachable)
+        for page in self._cap.each(pages, self.account, bucket.name):
             for blob in page:
                 if start_after and str(blob.name) <= start_after:
                     continue
@@ -152,10 +213,11 @@ class AzureProvider:
             return b""
         client = self._service.get_container_client(bucket.name)
         try:
-            data: bytes = self._breaker.guard(
-                lambda: client.download_blob(obj.key, offset=0, length=limit).readall(),
-                unreachable,
-            )
+            with self._cap.slot(self.account, bucket.name):
+                data: bytes = self._breaker.guard(
+                    lambda: client.download_blob(obj.key, offset=0, length=limit).readall(),
+                    unreachable,
+                )
         except HttpResponseError as error:
             if getattr(error, "error_code", None) == "InvalidRange":  # an empty blob has no range
                 return b""
@@ -271,11 +333,12 @@ def blob_service(
     account_url: str | None = None,
     connection_string: str | None = None,
     credential: Any = None,
+    retry: CountedRetry | None = None,
 ) -> BlobServiceClient:
-    """A BlobServiceClient whose responses are counted into `meter`; ProviderError if malformed."""
+    """A BlobServiceClient whose requests are counted into `meter`; ProviderError if malformed."""
     options: dict[str, Any] = {
-        "raw_response_hook": response_hook(meter),
-        "retry_policy": retry_policy(),
+        "raw_request_hook": request_hook(meter),
+        "retry_policy": retry or retry_policy(meter),
         "connection_timeout": CONNECTION_TIMEOUT,
         "read_timeout": READ_TIMEOUT,
     }
@@ -412,11 +475,13 @@ def _keyed(account_url: str | None, connection_string: str | None) -> bool:
 
 def _probe(service: BlobServiceClient, url: str, container_names: tuple[str, ...]) -> None:
     """Fail fast, in one line, when the endpoint does not answer or credentials are missing."""
-    try:  # without retries: the SDK's backoff would hold a dead endpoint for over a minute
+    # An unreachable endpoint is not retried (the SDK's backoff would hold a dead one for over a
+    # minute); a throttled or erroring one answered, so one ServerBusy does not abort the scan.
+    try:
         if container_names:
-            service.get_container_client(container_names[0]).exists(retry_total=0)
+            service.get_container_client(container_names[0]).exists(retry_connect=0)
         else:
-            pages = service.list_containers(results_per_page=1, retry_total=0).by_page()
+            pages = service.list_containers(results_per_page=1, retry_connect=0).by_page()
             next(iter(pages), None)
     except ClientAuthenticationError as error:
         if error.response is None:  # no request was sent: no credential could be found

@@ -44,6 +44,16 @@ def request_kind(method: str, url: str) -> str:
     return f"azure.{operation}" if operation else f"azure.other.{method.upper()}"
 
 
+def request_hook(meter: Meter) -> Callable[[Any], None]:
+    """A client-level `raw_request_hook` counting each request sent (retries included)."""
+
+    def count(request: Any) -> None:
+        sent = request.http_request
+        meter.request(request_kind(sent.method, sent.url))
+
+    return count
+
+
 def response_hook(meter: Meter) -> Callable[[Any], None]:
     """A client-level `raw_response_hook` counting each response (retries included) into `meter`."""
 

@@ -12,6 +12,26 @@ from bucketscan.records.common import Bucket, BucketRef, StoredObject
 UNLISTED = "*"
 
 
+def error_kind(error: BaseException) -> str:
+    """A short name for what failed: the service's error code when it gave one, else the class.
+
+    Example: S3's throttling answer gives "SlowDown", Azure's "ServerBusy", GCS's "HTTP 429", a
+    dropped connection "ConnectionClosedError".
+    """
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):  # botocore's ClientError
+        code = response.get("Error", {}).get("Code")
+        if code:
+            return str(code)
+    code = getattr(error, "error_code", None)  # azure.core's HttpResponseError
+    if code:
+        return str(code)
+    status = getattr(error, "code", None)  # google.api_core's GoogleAPICallError
+    if isinstance(status, int):
+        return f"HTTP {status}"
+    return type(error).__name__
+
+
 class ProviderError(Exception):
     """A provider could not start (no credentials, endpoint unreachable); one-line message."""
 

@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import google.auth
 import requests
+from google.api_core import exceptions as api_errors
 from google.api_core.exceptions import GoogleAPIError, RetryError
+from google.api_core.retry import Retry
 from google.auth.credentials import AnonymousCredentials
 from google.auth.exceptions import GoogleAuthError, TransportError
 from google.auth.transport.requests import AuthorizedSession
@@ -22,8 +24,9 @@ from bucketscan.metering import Meter
 from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
-from bucketscan.providers.gcs_metering import install_meter
+from bucketscan.providers.gcs_metering import install_meter, retry_counter, retry_reason
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
+from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
 from bucketscan.records.unreadable import Unreadable
@@ -37,8 +40,17 @@ CALL_TIMEOUT = (10.0, 60.0)
 # Seconds one call may spend retrying throttling and transient failures in all: the SDK's default
 # of 120 s per call held a scan for many minutes when an endpoint died mid-scan.
 RETRY_DEADLINE = 30.0
-# Start-up probe: one attempt, no retries, so a dead endpoint is an error within seconds.
+# Start-up probe: a dead endpoint is an error within seconds; a throttled or erroring one (it
+# answered) is retried for up to PROBE_DEADLINE seconds, so one 429 does not abort the scan.
 PROBE_TIMEOUT = (5.0, 15.0)
+PROBE_DEADLINE = 30.0
+_ANSWERED_TRANSIENT = (
+    api_errors.TooManyRequests,
+    api_errors.InternalServerError,
+    api_errors.BadGateway,
+    api_errors.ServiceUnavailable,
+    api_errors.GatewayTimeout,
+)
 _T = TypeVar("_T")
 
 OrgPolicyReader = Callable[[str], bool | None]
@@ -64,16 +76,28 @@ class GcsProvider:
         retry_deadline: float = RETRY_DEADLINE,
         breaker: Breaker | None = None,
         role_reader: RoleReader | None = None,
+        retry: Retry | None = None,
+        cap: ConcurrencyCap | None = None,
     ) -> None:
         self._client = client
         self._breaker = breaker or Breaker()
+        self._cap = cap or ConcurrencyCap()
+        self._meter = meter or Meter()
+        # The storage client's default retry (429, 5xx, connection errors), every retry counted.
+        base = retry or DEFAULT_RETRY.with_timeout(retry_deadline)
         self._limits: dict[str, Any] = {
             "timeout": CALL_TIMEOUT,
-            "retry": DEFAULT_RETRY.with_timeout(retry_deadline),
+            "retry": Retry(
+                predicate=base._predicate,
+                initial=base._initial,
+                maximum=base._maximum,
+                multiplier=base._multiplier,
+                timeout=base._timeout,
+                on_error=retry_counter(self._meter),
+            ),
         }
         self._projects = projects
         self._bucket_names = bucket_names
-        self._meter = meter or Meter()
         self._page_size = page_size
         self._org_policy_reader = org_policy_reader
         self._org_cache: dict[str, bool | Unreadable | None] = {}
@@ -111,6 +135,10 @@ class GcsProvider:
         """Gather IAM policy, uniform access, prevention, ACLs and org policy; failures recorded."""
         if ref.name == UNLISTED:
             raise ProviderError(self._unlisted[ref.account])
+        with self._cap.slot(ref.account, ref.name):
+            return self._describe(ref)
+
+    def _describe(self, ref: BucketRef) -> Bucket:
         unreadable: list[Unreadable] = []
         handle = self._client.bucket(ref.name)
         limits = self._limits
@@ -167,7 +195,8 @@ class GcsProvider:
             page_size=self._page_size,
             **self._limits,
         )
-        for page in self._breaker.guard_each(iter(blobs.pages), unreachable):
+        pages = self._breaker.guard_each(iter(blobs.pages), unreachable)
+        for page in self._cap.each(pages, bucket.ref.account, bucket.name):
             for blob in page:
                 if start_after and blob.name <= start_after:
                     continue
@@ -183,7 +212,8 @@ class GcsProvider:
         """Return `obj` with its ACL read (or the reason it could not be)."""
         unreadable: list[Unreadable] = []
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        acl = self._try(unreadable, "object_acl", lambda: _acl(blob.acl, self._limits))
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            acl = self._try(unreadable, "object_acl", lambda: _acl(blob.acl, self._limits))
         return dataclasses.replace(obj, facts=GcsObjectFacts(acl, tuple(unreadable)))
 
     def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
@@ -191,16 +221,26 @@ class GcsProvider:
         if limit <= 0:
             return b""
         blob = self._client.bucket(bucket.name).blob(obj.key)
-        data: bytes = self._breaker.guard(
-            lambda: blob.download_as_bytes(start=0, end=limit - 1, checksum=None, **self._limits),
-            unreachable,
-        )
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            data: bytes = self._guard(
+                lambda: blob.download_as_bytes(
+                    start=0, end=limit - 1, checksum=None, **self._limits
+                )
+            )
         self._meter.read_bytes(len(data))
         return data[:limit]
 
     def _try(self, unreadable: list[Unreadable], fact: str, call: Callable[[], _T]) -> _T | None:
         """One call through the breaker; a failure becomes an Unreadable entry."""
-        return _attempt(unreadable, fact, lambda: self._breaker.guard(call, unreachable))
+        return _attempt(unreadable, fact, lambda: self._guard(call))
+
+    def _guard(self, call: Callable[[], _T]) -> _T:
+        """One call through the breaker; a call whose retries ran out is counted."""
+        try:
+            return self._breaker.guard(call, unreachable)
+        except RetryError as error:
+            self._meter.exhausted(retry_reason(error.cause or error))
+            raise
 
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The object's public URL."""
@@ -360,11 +400,17 @@ def _probe(client: storage.Client, endpoint: str, bucket_names: tuple[str, ...])
     """Fail fast, in one line, when the endpoint does not answer or the credentials do not work."""
     if not bucket_names and not client.project:
         return  # bucket_refs says a project is needed
-    try:  # one attempt: the SDK's retries would hold a dead endpoint for minutes
+    retry = Retry(
+        predicate=lambda error: isinstance(error, _ANSWERED_TRANSIENT),
+        initial=0.5,
+        maximum=5.0,
+        timeout=PROBE_DEADLINE,
+    )
+    try:
         if bucket_names:
-            client.bucket(bucket_names[0]).exists(retry=None, timeout=PROBE_TIMEOUT)
+            client.bucket(bucket_names[0]).exists(retry=retry, timeout=PROBE_TIMEOUT)
         else:
-            listing = client.list_buckets(max_results=1, retry=None, timeout=PROBE_TIMEOUT)
+            listing = client.list_buckets(max_results=1, retry=retry, timeout=PROBE_TIMEOUT)
             next(iter(listing), None)
     except TransportError as error:
         raise ProviderError(f"cannot reach Google's token service: {_brief(error)}") from error

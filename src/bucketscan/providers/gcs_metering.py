@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bucketscan.metering import Meter
+from bucketscan.metering import Meter, RetryReason
 
 # (method, path pattern, kind); first match wins, so more specific paths come first.
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
@@ -48,3 +49,34 @@ def install_meter(session: Any, meter: Meter) -> None:
         meter.request(request_kind(response.request.method, response.request.url))
 
     session.hooks["response"].append(count)
+
+
+def retry_reason(error: BaseException) -> RetryReason:
+    """Why a GCS call is retried: 429 is throttling, 5xx a server error, no answer a connection."""
+    response = getattr(error, "response", None)
+    status = int(getattr(response, "status_code", 0) or getattr(error, "code", 0) or 0)
+    if status == 429:
+        return RetryReason.THROTTLED
+    if status >= 500:
+        return RetryReason.SERVER_ERROR
+    if "timeout" in type(error).__name__.lower():
+        return RetryReason.TIMEOUT
+    return RetryReason.CONNECTION if response is None else RetryReason.OTHER
+
+
+def retry_counter(meter: Meter) -> Callable[[Exception], None]:
+    """A Retry `on_error` callback counting each retry by kind and reason into `meter`.
+
+    An attempt that got no answer never reached the response hook, so it is counted as sent here.
+    """
+
+    def count(error: Exception) -> None:
+        response = getattr(error, "response", None)
+        request = getattr(response, "request", None) or getattr(error, "request", None)
+        method, url = getattr(request, "method", None), getattr(request, "url", None)
+        kind = request_kind(method, url) if method and url else "gcs.other"
+        if response is None:
+            meter.request(kind)
+        meter.retried(kind, retry_reason(error))
+
+    return count

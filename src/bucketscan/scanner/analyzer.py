@@ -1,16 +1,14 @@
-"""Content analysis off the I/O threads: a process pool sized to the cores."""
+"""Content analysis off the I/O threads: worker processes, one per core, budgeted per object."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol
 
 from bucketscan.records.content import Classification
+from bucketscan.scanner.pool import Budget, WorkerPool
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,10 @@ class Analyzer(Protocol):
 
     def submit(self, data: bytes, name: str) -> Future[Analysis]:
         """Queue one file for classification."""
+        ...
+
+    def cancel(self, *, running: bool) -> None:
+        """Drop queued work (futures cancelled); with running, stop work in progress too."""
         ...
 
     def close(self) -> None:
@@ -64,36 +66,30 @@ def analyse(data: bytes, name: str, ocr_engine: str) -> Analysis:
     )
 
 
-def _init_worker() -> None:
-    """Keep Tesseract to one thread per process: the pool already uses every core."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
 class ProcessAnalyzer:
-    """A pool of worker processes; a crashed worker (hostile file) restarts the pool."""
+    """Worker processes with a budget per object (see `scanner/pool.py`): an object that costs
+    more fails with BudgetExceededError and its worker is replaced; the scan goes on."""
 
-    def __init__(self, workers: int, *, ocr_engine: str = "auto") -> None:
-        self._workers = workers
+    def __init__(self, workers: int, *, ocr_engine: str = "auto", budget: Budget | None = None):
         self._ocr_engine = ocr_engine
-        self._pool = self._new_pool()
+        self._pool = WorkerPool(workers, budget)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: never fork a process whose I/O threads may hold locks mid-call.
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_worker)
+    @property
+    def peak_rss_bytes(self) -> int:
+        """The largest resident size a busy worker was measured at."""
+        return self._pool.peak_rss_bytes
 
     def submit(self, data: bytes, name: str) -> Future[Analysis]:
-        """Queue one file; restart the pool once if a worker died."""
-        try:
-            return self._pool.submit(analyse, data, name, self._ocr_engine)
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
-            return self._pool.submit(analyse, data, name, self._ocr_engine)
+        """Queue one file for a worker."""
+        return self._pool.submit(analyse, data, name, self._ocr_engine)
+
+    def cancel(self, *, running: bool) -> None:
+        """Drop queued files; with running, stop the files being analysed too."""
+        self._pool.cancel(running=running)
 
     def close(self) -> None:
-        """Stop the workers."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Let running analyses finish and stop the workers."""
+        self._pool.close()
 
 
 class InlineAnalyzer:
@@ -110,6 +106,9 @@ class InlineAnalyzer:
         except Exception as error:  # noqa: BLE001 - the caller records it as a skipped object
             future.set_exception(error)
         return future
+
+    def cancel(self, *, running: bool) -> None:
+        """Nothing is ever queued."""
 
     def close(self) -> None:
         """Nothing to stop."""

@@ -35,6 +35,12 @@ def join_results(parts: Iterable[BucketResult]) -> BucketResult:
         objects_unreadable=dict(
             sum((Counter(part.objects_unreadable) for part in parts), Counter())
         ),
+        objects_not_judged=dict(
+            sum((Counter(part.objects_not_judged) for part in parts), Counter())
+        ),
+        objects_partly_read=sum(part.objects_partly_read for part in parts),
+        listing_failed=any(part.listing_failed for part in parts),
+        error_counts=dict(sum((Counter(part.error_counts) for part in parts), Counter())),
     )
 
 

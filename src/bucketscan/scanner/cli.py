@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,11 +19,28 @@ from rich.markup import escape
 from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
-from bucketscan.records.common import OUTSIDE, Exposure
 from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
+from bucketscan.scanner.exit_codes import (
+    EXIT_CLEAN,
+    EXIT_CODES_HELP,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    NEEDS_CONTENT,
+    FailOn,
+    scan_verdict,
+)
+from bucketscan.scanner.failures import (
+    ScanError,
+    check_endpoint_url,
+    check_output,
+    failure_message,
+    one_line,
+)
+from bucketscan.scanner.interrupt import Stop, stop_on_signals
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
 from bucketscan.scanner.progress import live_progress
+from bucketscan.scanner.report.atomic import atomic_text
 from bucketscan.scanner.report.registry import WRITERS
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
@@ -52,7 +70,8 @@ def ocr_engine(kwargs: dict[str, Any]) -> str:
     return OcrEngine.NONE.value if kwargs["no_ocr"] else str(kwargs["ocr_engine"])
 
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "exit_status", "main"]
+EXIT_INTERRUPTED = 130
 
 
 def scan_options(command: F) -> F:
@@ -85,13 +104,17 @@ def scan_options(command: F) -> F:
                           "(repeatable; limits then apply per range)."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="An earlier JSON report: record new and resolved findings."),
-        click.option("--fail-on",
-                     type=click.Choice(["finding", "unreadable", "new", "exposure", "never"]),
-                     default="finding", show_default=True,
-                     help="Exit 1 on: finding, an exposed ID document or résumé; unreadable, "
-                          "that or an exposed object that could not be read; new, a finding "
-                          "not in --baseline; exposure, any bucket readable or listable from "
-                          "outside; never."),
+        click.option("--fail-on", type=click.Choice([value.value for value in FailOn]),
+                     help="Exit 1 on: finding, an exposed (or possibly exposed) ID document or "
+                          "résumé; unreadable, that or an exposed object that could not be "
+                          "read; new, a finding not in --baseline; exposure, any bucket "
+                          "readable or listable from outside, or unknown; never. "
+                          "[default: finding; exposure with --no-content]"),
+        click.option("--redact-keys", is_flag=True,
+                     help="Mask names and numbers in object keys, as evidence is masked, in "
+                          "the report and on the terminal (for reports that leave the team)."),
+        click.option("--missing-ok", is_flag=True,
+                     help="A named bucket or container that does not exist is not an error."),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
@@ -113,77 +136,125 @@ def options_from(kwargs: dict[str, Any]) -> ScanOptions:
         io_threads=kwargs["io_threads"],
         ocr_engine=ocr_engine(kwargs),
         key_splits=tuple(kwargs["key_splits"]),
+        redact_keys=kwargs["redact_keys"],
     )
+
+
+def fail_on_of(kwargs: dict[str, Any]) -> FailOn:
+    """What makes the scan exit 1; a request that needs content it was told not to read fails."""
+    chosen = kwargs["fail_on"]
+    if chosen is None:
+        return FailOn.EXPOSURE if kwargs["no_content"] else FailOn.FINDING
+    fail_on = FailOn(chosen)
+    if kwargs["no_content"] and fail_on in NEEDS_CONTENT:
+        raise ScanError(
+            f"--fail-on {fail_on} needs content analysis: drop --no-content, "
+            "or use --fail-on exposure"
+        )
+    return fail_on
 
 
 @contextmanager
 def report_stream(path: Path | None) -> Iterator[TextIO]:
-    """The report's destination: a file, or standard output."""
+    """The report's destination: a file (renamed into place when the report is whole), or
+    standard output."""
     if path is None:
         yield sys.stdout
         return
-    with path.open("w", encoding="utf-8") as stream:
+    with atomic_text(path) as stream:  # whole or not at all: an earlier report stays intact
         yield stream
 
 
-def exit_status(outcome: ScanOutcome, fail_on: str) -> int:
-    """0 when clean, 1 when the scan found what `--fail-on` names."""
-    exposed_findings = [f for f in outcome.findings if f.exposure is not Exposure.PRIVATE]
-    if fail_on in ("finding", "unreadable") and exposed_findings:
-        return EXIT_FINDINGS
-    if fail_on == "unreadable" and any(
-        u.exposure is not Exposure.PRIVATE for u in outcome.unreadable
-    ):
-        return EXIT_FINDINGS
-    changes = outcome.summary.changes
-    if fail_on == "new" and changes is not None and changes["new"]:
-        return EXIT_FINDINGS
-    if fail_on == "exposure" and any(
-        b.access.read in OUTSIDE or b.access.list in OUTSIDE for b in outcome.buckets
-    ):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+def exit_status(outcome: ScanOutcome, fail_on: str, *, missing_ok: bool = False) -> int:
+    """0 when clean, 1 when the scan found what `--fail-on` names, 2 when it could not tell."""
+    return scan_verdict(outcome, FailOn(fail_on), missing_ok=missing_ok).code
 
 
-def execute(open_provider: Callable[[Meter], Provider], kwargs: dict[str, Any]) -> None:
-    """Open a provider, scan it, write the report, exit with the scan's status."""
+def fail(message: str) -> None:
+    """End the command: one line on stderr naming what to fix, exit 2."""
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(one_line(message))}", soft_wrap=True)
+    sys.exit(EXIT_ERROR)
+
+
+def execute(
+    open_provider: Callable[[Meter], Provider],
+    kwargs: dict[str, Any],
+    endpoint: str | None = None,
+) -> None:
+    """Check the inputs, open a provider, scan it, write the report, exit with the status."""
     meter = Meter()
     console = Console(stderr=True)
+    try:
+        fail_on = fail_on_of(kwargs)
+        check_output(kwargs["output"])
+    except ScanError as error:
+        fail(str(error))
     options = options_from(kwargs)
     stats = ScanStats()
+    stop = Stop()  # SIGINT/SIGTERM end the scan early with an incomplete report, exit 128+N
     try:
         baseline = Baseline.load(kwargs["baseline"]) if kwargs["baseline"] else None
         provider = open_provider(meter)
-        with report_stream(kwargs["output"]) as stream:
+        with stop_on_signals(stop), report_stream(kwargs["output"]) as stream:
             outcome = run_scan(
                 provider,
                 options,
                 (WRITERS[kwargs["fmt"]](stream),),
                 meter=meter,
                 stats=stats,
-                progress=live_progress(stats, quiet=kwargs["quiet"]),
+                progress=live_progress(stats, quiet=kwargs["quiet"], stop=stop),
                 baseline=baseline,
+                stop=stop,
             )
-    except (ProviderError, BaselineError) as error:
-        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
-        sys.exit(EXIT_ERROR)
+    except (ProviderError, BaselineError, ScanError) as error:
+        fail(str(error))
+    except Exception as error:  # whatever escaped still ends in one line, exit 2
+        if os.environ.get("BUCKETSCAN_DEBUG"):
+            raise
+        fail(failure_message(error, endpoint))
     if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):
         print_scan(console, outcome)
-    sys.exit(exit_status(outcome, kwargs["fail_on"]))
+    if stop.signal is not None and not outcome.meta.complete:
+        message = f"interrupted ({stop.signal.name}): the report is marked incomplete"
+        console.print(f"[bold yellow]{message}[/]", soft_wrap=True)
+        sys.exit(128 + stop.signal)
+    verdict = scan_verdict(outcome, fail_on, missing_ok=kwargs["missing_ok"])
+    if verdict.message is not None:
+        fail(verdict.message)
+    sys.exit(verdict.code)
 
 
-@click.group()
+class OneLineErrors(click.Group):
+    """A command group whose usage errors are one line on stderr, and exit 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; a usage mistake or an interrupt ends in one line, no traceback."""
+        try:
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.UsageError as error:
+            hint = f" (see {error.ctx.command_path} --help)" if error.ctx else ""
+            fail(f"{error.format_message()}{hint}")
+        except click.ClickException as error:
+            fail(error.format_message())
+        except click.exceptions.Abort:
+            Console(stderr=True).print("[bold red]error:[/] interrupted", soft_wrap=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=OneLineErrors)
 @click.version_option(__version__, prog_name="bucketscan")
 def main() -> None:
     """Find world-readable cloud storage and the ID scans and résumés inside it."""
 
 
-@main.group()
+@main.group(epilog=EXIT_CODES_HELP)
 def scan() -> None:
-    """Scan a cloud account's buckets; exit 0 clean, 1 exposed findings, 2 could not scan."""
+    """Scan a cloud account's buckets; exit 0 clean, 1 what --fail-on names, 2 could not scan."""
 
 
-@scan.command("aws")
+@scan.command("aws", epilog=EXIT_CODES_HELP)
 @click.option("--profile", help="AWS profile (default: the standard credential chain).")
 @click.option("--region", help="Region for API calls.")
 @click.option("--endpoint-url", help="S3-compatible endpoint (AWS_ENDPOINT_URL also works).")
@@ -202,15 +273,21 @@ def scan_aws(
     """
     from bucketscan.providers.aws import open_aws
 
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    try:
+        check_endpoint_url(endpoint, "--endpoint-url" if endpoint_url else "AWS_ENDPOINT_URL")
+    except ScanError as error:
+        fail(str(error))
     execute(
         lambda meter: open_aws(
             profile, region, endpoint_url, buckets, meter, io_threads=kwargs["io_threads"]
         ),
         kwargs,
+        endpoint,
     )
 
 
-@scan.command("gcs")
+@scan.command("gcs", epilog=EXIT_CODES_HELP)
 @click.option(
     "--project",
     "projects",
@@ -232,10 +309,14 @@ def scan_gcs(
     """
     from bucketscan.providers.gcs import open_gcs
 
-    execute(lambda meter: open_gcs(projects, endpoint_url, buckets, meter), kwargs)
+    try:  # a bare host:port is taken as http://, as STORAGE_EMULATOR_HOST is
+        check_endpoint_url(endpoint_url, "--endpoint-url", scheme_optional=True)
+    except ScanError as error:
+        fail(str(error))
+    execute(lambda meter: open_gcs(projects, endpoint_url, buckets, meter), kwargs, endpoint_url)
 
 
-@scan.command("azure")
+@scan.command("azure", epilog=EXIT_CODES_HELP)
 @click.option(
     "--account-url",
     help="The account's blob endpoint (https://ACCOUNT.blob.core.windows.net, or a SAS "
@@ -278,10 +359,17 @@ def scan_azure(
     execute(
         lambda meter: open_azure(account_url, connection_string, containers, meter, subscription),
         kwargs,
+        account_url,
     )
 
 
-@main.command()
+CLASSIFY_EXIT_HELP = (
+    "Exit status: 0 every file was classified (whatever it holds; files that could not be read "
+    "say why in their row); 2 a path or an option is wrong: one line on stderr names it."
+)
+
+
+@main.command(epilog=CLASSIFY_EXIT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True)  # fmt: skip

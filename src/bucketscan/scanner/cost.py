@@ -34,3 +34,12 @@ def estimate_usd(provider: str, requests: dict[str, int], bytes_read: int) -> fl
         for kind, count in requests.items()
     )
     return round(total + bytes_read * EGRESS_PER_BYTE_USD.get(provider, 0.0), 6)
+
+
+def retry_note(sent: dict[str, int], retries: dict[str, int]) -> str:
+    """' (1,888 sent: 312 retries, 95 throttled)' when requests were retried, else ''."""
+    count = sum(retries.values())
+    if not count:
+        return ""
+    throttled = retries.get("throttled", 0)
+    return f" ({sum(sent.values()):,} sent: {count:,} retries, {throttled:,} throttled)"

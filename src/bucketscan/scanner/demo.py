@@ -27,6 +27,7 @@ from bucketscan.scanner.emulators.gcs import storage_emulator
 from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.progress import live_progress
+from bucketscan.scanner.report.atomic import atomic_text
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
@@ -142,7 +143,7 @@ def run_cloud(
         for bucket in demo.buckets:
             console.print(f"  {bucket.name}: {len(objects[bucket.name])} files, {bucket.story}")
         stats = ScanStats()
-        with report.open("w", encoding="utf-8") as stream:
+        with atomic_text(report) as stream:
             outcome = run_scan(
                 provider,
                 options,

@@ -6,13 +6,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bucketscan.metering import Meter
 from bucketscan.policies.access.evaluator import Evaluator
-from bucketscan.providers.base import Provider
+from bucketscan.policies.exposure import NotJudged, possibly_exposed, reading_limits, unlisted_read
+from bucketscan.policies.keys import redact_key, scrub
+from bucketscan.providers.base import Provider, error_kind
 from bucketscan.records.common import (
     Bucket,
     BucketAccess,
@@ -30,11 +32,17 @@ from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
 from bucketscan.scanner.findings import BucketResult, Finding, UnreadableObject, severity
+from bucketscan.scanner.interrupt import GRACE_S, Stop
+from bucketscan.scanner.meta import Interruption
 from bucketscan.scanner.options import ScanOptions
-from bucketscan.scanner.selection import READ_PREFIX_ONLY, in_scope, skip_reason
+from bucketscan.scanner.pool import BudgetExceededError
+from bucketscan.scanner.selection import in_scope, skip_reason
 from bucketscan.scanner.stats import ScanStats
 
 MAX_ERRORS_PER_BUCKET = 20
+INTERRUPTED = "interrupted"  # listed and due to be read when a signal stopped the scan
+_POLL_S = 0.1  # how often waiting threads look at the stop request
+_CHOSEN = frozenset({NotJudged.CONTENT_OFF, NotJudged.TOO_LARGE})  # left unread as asked
 
 Event = BucketResult | Finding | UnreadableObject
 
@@ -52,8 +60,16 @@ class _Tally:
     errors: list[str] = field(default_factory=list)
     widest_read: Exposure = Exposure.PRIVATE
     pending: int = 0
+    not_judged: Counter[str] = field(default_factory=Counter)
+    partly_read: int = 0
+    listing_failed: bool = False
+    stopped: bool = False  # a stop request cut the listing short
+    error_counts: Counter[str] = field(default_factory=Counter)  # every error, by kind
 
-    def error(self, message: str) -> None:
+    def error(self, message: str, kind: str | None = None) -> None:
+        self.error_counts[kind or message.split(": ", 1)[0]] += 1
+        if message in self.errors:
+            return  # one line per distinct failure; the objects it hit are listed as unreadable
         if len(self.errors) < MAX_ERRORS_PER_BUCKET:
             self.errors.append(message)
         elif len(self.errors) == MAX_ERRORS_PER_BUCKET:
@@ -73,6 +89,7 @@ class Engine:
         meter: Meter,
         stats: ScanStats | None = None,
         executor: WorkExecutor | None = None,
+        stop: Stop | None = None,
     ) -> None:
         self._provider = provider
         self._evaluator = evaluator
@@ -86,6 +103,13 @@ class Engine:
         self._inflight = threading.BoundedSemaphore(options.io_threads + 2 * options.worker_count)
         self._described: dict[BucketRef, Future[Bucket]] = {}
         self._describe_lock = threading.Lock()
+        self._stop = stop or Stop()
+        self._stopped_lock = threading.Lock()  # guards the four fields below
+        self._not_reached: dict[str, None] = {}  # ordered sets of bucket names
+        self._unfinished: dict[str, None] = {}
+        self._listing_stopped = False
+        self._not_analysed = 0
+        self._stopped_in_run = False
 
     def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
         """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
@@ -96,6 +120,9 @@ class Engine:
             for unit in split_keys(ref, splits)
         )
         assembler = ResultAssembler(units_per_bucket(splits))
+        finished = threading.Event()
+        watch = threading.Thread(target=self._watch_stop, args=(finished,), name="bucketscan-stop")
+        watch.start()
         try:
             for event in self._executor.run(units, self._scan_unit):
                 if not isinstance(event, BucketResult):
@@ -106,13 +133,51 @@ class Engine:
                     self._described.pop(joined.ref, None)
                     self.stats.add(buckets_done=1)
                     yield joined
+            self._stopped_in_run = self._stop.requested
+        except BaseException:
+            self._stop.request()  # the scan failed: wind every unit down instead of finishing it
+            raise
         finally:
+            finished.set()
+            watch.join()
             self._io.shutdown(wait=True)
+
+    def interruption(self) -> Interruption | None:
+        """What a stop request left unreached, when one came before the scan's end."""
+        if not self._stopped_in_run:
+            return None
+        signal = self._stop.signal
+        with self._stopped_lock:
+            return Interruption(
+                signal=signal.name if signal is not None else "stop",
+                buckets_not_reached=tuple(self._not_reached),
+                buckets_unfinished=tuple(self._unfinished),
+                bucket_listing_stopped=self._listing_stopped,
+                objects_not_analysed=self._not_analysed,
+            )
+
+    def _watch_stop(self, finished: threading.Event) -> None:
+        """On a stop request drop queued analysis; cancel the rest after the grace period."""
+        while not self._stop.wait(_POLL_S):
+            if finished.is_set():
+                return
+        if self._analyzer is None:
+            return
+        self._analyzer.cancel(running=False)
+        deadline = time.monotonic() + GRACE_S
+        while not finished.wait(_POLL_S):
+            if self._stop.insistent or time.monotonic() >= deadline:
+                self._analyzer.cancel(running=True)
+                return
 
     def _counted(self, refs: Iterator[BucketRef]) -> Iterator[BucketRef]:
         for ref in refs:
             self.stats.add(buckets_total=1)
             yield ref
+            if self._stop.requested:  # the bucket just handed out is reported as not reached
+                with self._stopped_lock:
+                    self._listing_stopped = True
+                return
 
     def _describe(self, ref: BucketRef) -> Bucket:
         """The bucket's facts, gathered once however many key ranges it was cut into."""
@@ -132,6 +197,9 @@ class Engine:
 
     def _scan_unit(self, unit: WorkUnit, emit: Callable[[Event], None]) -> None:
         """One work unit: describe, evaluate, stream the objects, wait for their analysis."""
+        if self._stop.requested:
+            emit(self._not_reached_bucket(unit.ref))
+            return
         started = time.perf_counter()
         try:
             bucket = self._describe(unit.ref)
@@ -142,6 +210,9 @@ class Engine:
             return
         self.stats.add_time("describe", time.perf_counter() - started)
         tally = _Tally(errors=list(bucket.errors))
+        tally.error_counts.update(
+            f"{entry.fact}: {entry.reason.split(':', 1)[0]}" for entry in bucket.facts.unreadable
+        )
         done = threading.Condition()
         truncated = self._walk(bucket, unit.keys, tally, done, emit)
         with done:
@@ -163,6 +234,10 @@ class Engine:
         try:
             for prefix in prefixes:
                 for obj in self._timed_listing(bucket, prefix, keys.start_after):
+                    if self._stop.requested:
+                        with done:
+                            tally.stopped = True
+                        return True
                     if keys.passed(obj.key):
                         break  # listings come in key order: the rest belongs to other ranges
                     if limit is not None and tally.listed >= limit:
@@ -178,7 +253,11 @@ class Engine:
                     self._dispatch(bucket, obj, needs_facts, tally, done, emit)
         except Exception as error:  # noqa: BLE001 - any SDK failure: record it, keep the scan going
             with done:
-                tally.error(f"listing failed: {type(error).__name__}: {error}")
+                tally.error(
+                    f"listing failed: {type(error).__name__}: {error}",
+                    f"listing failed: {error_kind(error)}",
+                )
+                tally.listing_failed = True
             return True
         return False
 
@@ -208,7 +287,10 @@ class Engine:
             verdict = self._evaluator.obj(bucket, obj)
             if not self._worth_reading(obj, verdict, tally, done):
                 return
-        self._inflight.acquire()
+        while not self._inflight.acquire(timeout=_POLL_S):
+            if self._stop.requested:
+                self._interrupted(tally, done)
+                return
         with done:
             tally.pending += 1
         self._io.submit(self._object_task, bucket, obj, needs_facts, tally, done, emit)
@@ -223,13 +305,13 @@ class Engine:
             reason = self._skip(obj, verdict)
             if reason is not None:
                 tally.skipped[reason] += 1
-            elif obj.size > self._options.max_object_bytes:
-                tally.skipped[READ_PREFIX_ONLY] += 1
+                if reason in _CHOSEN and possibly_exposed(verdict.read):
+                    tally.not_judged[reason] += 1
         return reason is None
 
     def _skip(self, obj: StoredObject, verdict: ObjectAccess) -> str | None:
         if self._analyzer is None:
-            return "content_analysis_off"
+            return NotJudged.CONTENT_OFF
         if verdict.read is Exposure.PRIVATE and not self._options.include_private:
             return "not_exposed"
         return skip_reason(obj, self._options)
@@ -245,6 +327,7 @@ class Engine:
     ) -> None:
         """Fetch facts if needed, read the object, and queue it for analysis."""
         finished = True
+        verdict = ObjectAccess(Exposure.UNKNOWN, ("object access facts could not be read",))
         try:
             if needs_facts:
                 obj = self._provider.object_facts(bucket, obj)
@@ -252,18 +335,24 @@ class Engine:
             if needs_facts and not self._worth_reading(obj, verdict, tally, done):
                 return
             assert self._analyzer is not None
+            if self._stop.requested:
+                self._interrupted(tally, done)
+                return
             started = time.perf_counter()
             data = self._provider.read(bucket, obj, self._options.max_object_bytes)
             self.stats.add_time("download", time.perf_counter() - started)
+            if self._stop.requested:
+                self._interrupted(tally, done)
+                return
             future = self._analyzer.submit(data, obj.key)
             finished = False
             future.add_done_callback(
                 lambda f: self._analysed(f, bucket, obj, verdict, tally, done, emit)
             )
         except Exception as error:  # noqa: BLE001 - one unreadable object must not stop the scan
-            with done:
-                tally.skipped["read_error"] += 1
-                tally.error(f"{obj.key}: {type(error).__name__}: {error}")
+            self._not_judged(
+                bucket, obj, verdict, NotJudged.DOWNLOAD_FAILED, error, tally, done, emit
+            )
         finally:
             if finished:
                 self._release(tally, done)
@@ -281,20 +370,28 @@ class Engine:
         """Turn a finished analysis into a finding (or a recorded skip)."""
         try:
             analysis = future.result()
+        except CancelledError:  # a stop request: neither clean nor unreadable, not reached
+            self._interrupted(tally, done)
+            self._release(tally, done)
+            return
         except Exception as error:  # noqa: BLE001 - a crashed worker is a skipped object, noted
-            with done:
-                tally.skipped["analysis_error"] += 1
-                tally.error(f"{obj.key}: analysis failed: {type(error).__name__}: {error}")
+            self._not_judged(
+                bucket, obj, verdict, NotJudged.ANALYSIS_FAILED, error, tally, done, emit
+            )
             self._release(tally, done)
             return
         for stage, seconds in analysis.timings.items():
             self.stats.add_time(stage, seconds)
         self.stats.add(objects_inspected=1)
         result = analysis.classification
+        notes = result.notes
+        if obj.size > self._options.max_object_bytes:
+            limit = self._options.max_object_bytes
+            notes = (*notes, f"only the first {limit:,} bytes read (--max-object-bytes)")
+        limits = reading_limits(notes)
         with done:
             tally.inspected += 1
-            if result.notes:
-                tally.skipped["partly_unreadable"] += 1
+            tally.partly_read += bool(limits)
         if result.category is not None and result.document_type is not None:
             with done:
                 tally.findings += 1
@@ -307,17 +404,49 @@ class Engine:
                     severity=severity(verdict.read, result.category),
                     confidence=result.confidence,
                     evidence=result.evidence,
+                    notes=notes,
                 )
             )
-        elif result.category is None and result.unreadable is not None:
+        elif result.unreadable is not None or limits:
+            # Nothing found in what was read; where part went unread that is could-not-tell.
+            reason = result.unreadable or limits[0]
             with done:
-                tally.unreadable[result.unreadable] += 1
+                tally.unreadable[reason] += 1
             self.stats.add(objects_unreadable=1)
-            emit(self._unreadable(bucket, obj, verdict, result.unreadable))
+            emit(UnreadableObject(**self._where(bucket, obj, verdict), reason=reason, notes=notes))
         self._release(tally, done)
+
+    def _not_judged(
+        self,
+        bucket: Bucket,
+        obj: StoredObject,
+        verdict: ObjectAccess,
+        why: NotJudged,
+        error: Exception,
+        tally: _Tally,
+        done: threading.Condition,
+        emit: Callable[[Event], None],
+    ) -> None:
+        """An object whose content never reached analysis: listed as could-not-tell, with why."""
+        where = self._where(bucket, obj, verdict)
+        detail = scrub(f"{type(error).__name__}: {error}", obj.key, where["key"])
+        cause = error if isinstance(error, BudgetExceededError) else error_kind(error)
+        reason = f"{why.value.replace('_', ' ')} ({cause})"
+        with done:
+            tally.skipped[
+                "read_error" if why is NotJudged.DOWNLOAD_FAILED else "analysis_error"
+            ] += 1
+            tally.unreadable[reason] += 1
+            if possibly_exposed(verdict.read):
+                tally.not_judged[why] += 1
+            tally.error(f"{why.value.replace('_', ' ')}: {detail}", reason)
+        self.stats.add(objects_unreadable=1)
+        emit(UnreadableObject(**where, reason=reason, failed=True))
 
     def _where(self, bucket: Bucket, obj: StoredObject, verdict: ObjectAccess) -> dict[str, Any]:
         """The fields every per-object record shares: where it is and who can read it."""
+        if self._options.redact_keys:  # the one place keys enter records: masked here, or never
+            obj = replace(obj, key=redact_key(obj.key))
         return {
             "provider": bucket.ref.provider,
             "account": bucket.ref.account,
@@ -329,11 +458,35 @@ class Engine:
             "exposure_reasons": verdict.reasons,
         }
 
-    def _unreadable(
-        self, bucket: Bucket, obj: StoredObject, verdict: ObjectAccess, reason: str
-    ) -> UnreadableObject:
-        """An analysed object that could not be read, with who can read it."""
-        return UnreadableObject(**self._where(bucket, obj, verdict), reason=reason)
+    def _interrupted(self, tally: _Tally, done: threading.Condition) -> None:
+        """An object a stop request kept from analysis."""
+        with done:
+            tally.skipped[INTERRUPTED] += 1
+        with self._stopped_lock:
+            self._not_analysed += 1
+
+    def _not_reached_bucket(self, ref: BucketRef) -> BucketResult:
+        """A bucket a stop request kept from being scanned: unknown, never safe."""
+        with self._stopped_lock:
+            self._not_reached[ref.name] = None
+        return unknown_bucket(ref, f"not scanned: {self._stop_text()} before this bucket")
+
+    def _stop_text(self) -> str:
+        signal = self._stop.signal
+        return f"the scan was interrupted ({signal.name if signal is not None else 'stop'})"
+
+    def _stopped_errors(self, bucket: Bucket, tally: _Tally) -> tuple[str, ...]:
+        """What a stop request cut short in this bucket (recorded as unfinished), if anything."""
+        lines = []
+        if tally.stopped:
+            lines.append(f"{self._stop_text()}: listing stopped after {tally.listed} objects")
+        if tally.skipped[INTERRUPTED]:
+            count = tally.skipped[INTERRUPTED]
+            lines.append(f"{self._stop_text()}: {count} listed objects not analysed")
+        if lines:
+            with self._stopped_lock:
+                self._unfinished[bucket.name] = None
+        return tuple(lines)
 
     def _release(self, tally: _Tally, done: threading.Condition) -> None:
         self._inflight.release()
@@ -341,11 +494,13 @@ class Engine:
             tally.pending -= 1
             done.notify_all()
 
-    @staticmethod
     def _result(
-        bucket: Bucket, access: BucketAccess, tally: _Tally, truncated: bool
+        self, bucket: Bucket, access: BucketAccess, tally: _Tally, truncated: bool
     ) -> BucketResult:
         """The bucket's verdicts widened by what its objects showed."""
+        stopped = self._stopped_errors(bucket, tally)
+        if tally.listing_failed or tally.stopped:
+            access = unlisted_read(access, self._evaluator.needs_object_facts(bucket))
         read = widest(access.read, tally.widest_read)
         reasons = access.reasons
         if read is not access.read:
@@ -358,9 +513,13 @@ class Engine:
             objects_inspected=tally.inspected,
             objects_skipped=dict(tally.skipped),
             findings=tally.findings,
-            errors=tuple(tally.errors),
-            truncated=truncated,
+            errors=(*tally.errors, *stopped),
+            truncated=truncated or bool(stopped),
             objects_unreadable=dict(tally.unreadable),
+            objects_not_judged=dict(tally.not_judged),
+            objects_partly_read=tally.partly_read,
+            listing_failed=tally.listing_failed,
+            error_counts=dict(tally.error_counts),
         )
 
 
@@ -377,4 +536,6 @@ def unknown_bucket(ref: BucketRef, reason: str) -> BucketResult:
         findings=0,
         errors=(reason,),
         truncated=True,
+        listing_failed=True,
+        error_counts={reason.split(": ", 1)[0]: 1},
     )

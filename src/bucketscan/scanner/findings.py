@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bucketscan.policies.exposure import bucket_missing, bucket_possibly_exposed, possibly_exposed
 from bucketscan.records.common import BucketAccess, BucketRef, Exposure
 from bucketscan.records.content import Category, Signal
 
@@ -45,6 +46,7 @@ class AnalysedObject:
     size: int
     exposure: Exposure
     exposure_reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # what extraction noted: caps, refusals, how it was read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +62,10 @@ class Finding(AnalysedObject):
 
 @dataclass(frozen=True, kw_only=True)
 class UnreadableObject(AnalysedObject):
-    """An analysed object whose content could not be read: could not tell, never clean."""
+    """An exposed object whose content could not be read, or only in part: could not tell."""
 
     reason: str
+    failed: bool = False  # the content never reached analysis (download or analysis failed)
 
 
 @dataclass(frozen=True)
@@ -79,20 +82,44 @@ class BucketResult:
     errors: tuple[str, ...]
     truncated: bool = False
     objects_unreadable: dict[str, int] = field(default_factory=dict)  # reason -> count
+    # Exposed or possibly exposed objects whose content was never analysed: NotJudged -> count.
+    objects_not_judged: dict[str, int] = field(default_factory=dict)
+    objects_partly_read: int = 0  # inspected, but a cap or a refusal left part unread
+    listing_failed: bool = False  # the listing broke off: objects beyond it were never seen
+    # Every error by kind ("download failed (SlowDown)": 31), however few `errors` name.
+    error_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def unreadable(self) -> int:
         """How many analysed objects could not be read."""
         return sum(self.objects_unreadable.values())
 
+    @property
+    def missing(self) -> bool:
+        """Whether the bucket does not exist (its listing answered not-found)."""
+        return self.objects_listed == 0 and bucket_missing(self.errors)
+
+    @property
+    def possibly_exposed(self) -> bool:
+        """Whether its objects or file list are, or may be, readable from outside."""
+        return not self.missing and bucket_possibly_exposed(self.access)
+
+    @property
+    def not_listed(self) -> bool:
+        """Whether objects that may be readable from outside were never seen (listing failed)."""
+        return self.listing_failed and not self.missing and possibly_exposed(self.access.read)
+
 
 @dataclass(frozen=True)
 class ScanCost:
-    """What the scan cost: requests by kind, bytes read and an approximate price."""
+    """What the scan cost: calls by kind, bytes read, a price, and what retries added."""
 
-    requests: dict[str, int]
+    requests: dict[str, int]  # logical API calls by kind
     bytes_read: int
     estimated_usd: float
+    requests_sent: dict[str, int] = field(default_factory=dict)  # on the wire, retries included
+    retries: dict[str, int] = field(default_factory=dict)  # by reason: throttled, server_error, ...
+    retries_exhausted: dict[str, int] = field(default_factory=dict)  # calls failed, by reason
 
 
 @dataclass(frozen=True)
@@ -112,3 +139,8 @@ class ScanSummary:
     cost: ScanCost
     timings: dict[str, float] = field(default_factory=dict)
     changes: dict[str, object] | None = None
+    objects_not_judged: dict[str, int] = field(default_factory=dict)
+    objects_partly_read: int = 0
+    buckets_possibly_exposed: int = 0  # read or list public, authenticated or unknown
+    buckets_not_listed: int = 0  # possibly readable buckets whose listing failed
+    buckets_missing: tuple[str, ...] = ()  # named buckets that do not exist

@@ -53,6 +53,9 @@ def classify_paths(
                 yield FileResult(path, pending.result().classification)
             except Exception as error:  # noqa: BLE001 - a file that crashes a worker is reported
                 yield FileResult(path, None, f"analysis failed: {type(error).__name__}: {error}")
+    except BaseException:  # interrupted (Ctrl-C) or abandoned: stop the files in flight too
+        analyzer.cancel(running=True)
+        raise
     finally:
         analyzer.close()
 

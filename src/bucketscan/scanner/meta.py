@@ -1,9 +1,20 @@
-"""What ran: tool version, target, options and times."""
+"""What ran: tool version, target, options and times, and whether the scan ran to its end."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Interruption:
+    """Why a scan ended early and what it did not reach."""
+
+    signal: str  # "SIGINT" or "SIGTERM"
+    buckets_not_reached: tuple[str, ...]  # known but never started: reported with unknown verdicts
+    buckets_unfinished: tuple[str, ...]  # started, stopped part way (listing or analysis)
+    bucket_listing_stopped: bool  # buckets after these were never listed
+    objects_not_analysed: int  # listed and due to be read, never analysed
 
 
 @dataclass(frozen=True)
@@ -17,3 +28,9 @@ class ScanMeta:
     finished_at: str | None
     duration_s: float | None
     options: dict[str, Any]
+    interruption: Interruption | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the scan ran to its end (no signal stopped it)."""
+        return self.interruption is None

@@ -28,6 +28,7 @@ class ScanOptions:
     io_threads: int = 8
     ocr_engine: str = "auto"  # an OcrEngine value
     key_splits: tuple[str, ...] = ()  # cut every bucket into key ranges listed in parallel
+    redact_keys: bool = False  # mask names and numbers in object keys (reports that leave the team)
 
     @property
     def worker_count(self) -> int:

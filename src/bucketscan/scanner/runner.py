@@ -15,6 +15,7 @@ from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
 from bucketscan.scanner.baseline import Baseline
 from bucketscan.scanner.engine import Engine
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
+from bucketscan.scanner.interrupt import Stop
 from bucketscan.scanner.meta import ScanMeta
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.writer import ReportWriter
@@ -48,8 +49,10 @@ def run_scan(
     progress: AbstractContextManager[object] | None = None,
     keep_results: bool = True,
     baseline: Baseline | None = None,
+    stop: Stop | None = None,
 ) -> ScanOutcome:
-    """Scan every bucket of a provider and feed each writer as events arrive."""
+    """Scan every bucket of a provider and feed each writer as events arrive; a `stop` request
+    ends the scan early, and the report says what was not reached."""
     stats = stats or ScanStats()
     started, clock = _now(), time.perf_counter()
     meta = ScanMeta("bucketscan", __version__, provider.name, started, None, None, asdict(options))
@@ -59,7 +62,13 @@ def run_scan(
     if owned:
         analyzer = ProcessAnalyzer(options.worker_count, ocr_engine=options.ocr_engine)
     engine = Engine(
-        provider, EVALUATORS[provider.name], options, analyzer=analyzer, meter=meter, stats=stats
+        provider,
+        EVALUATORS[provider.name],
+        options,
+        analyzer=analyzer,
+        meter=meter,
+        stats=stats,
+        stop=stop,
     )
     totals = SummaryBuilder()
     findings: list[Finding] = []
@@ -85,11 +94,24 @@ def run_scan(
                         buckets.append(event)
                     for writer in writers:
                         writer.bucket(event)
+    except BaseException:
+        if analyzer is not None:  # the scan failed: nothing in flight is worth waiting for
+            analyzer.cancel(running=True)
+        raise
     finally:
         if owned and analyzer is not None:
             analyzer.close()
     elapsed = round(time.perf_counter() - clock, 3)
-    meta = ScanMeta(meta.tool, meta.version, meta.provider, started, _now(), elapsed, meta.options)
+    meta = ScanMeta(
+        meta.tool,
+        meta.version,
+        meta.provider,
+        started,
+        _now(),
+        elapsed,
+        meta.options,
+        engine.interruption(),
+    )
     changes = baseline.changes(findings) if baseline is not None else None
     summary = totals.build(provider.name, meter, stats.seconds(), changes)
     for writer in writers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import PurePosixPath
 
+from bucketscan.policies.exposure import NotJudged
 from bucketscan.records.common import StoredObject
 from bucketscan.scanner.options import ScanOptions
 
@@ -25,7 +26,7 @@ _PREFIX_READABLE_SUFFIXES = frozenset(
 )
 _PREFIX_READABLE_TYPES = ("text/", "application/json", "application/x-ndjson")
 
-TOO_LARGE, READ_PREFIX_ONLY = "too_large", "large_text_read_in_part"
+TOO_LARGE = NotJudged.TOO_LARGE
 
 
 def in_scope(key: str, options: ScanOptions, bucket: str) -> bool:

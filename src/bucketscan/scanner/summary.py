@@ -23,6 +23,11 @@ class SummaryBuilder:
         self._severity: Counter[str] = Counter()
         self._types: Counter[str] = Counter()
         self._errors = 0
+        self._not_judged: Counter[str] = Counter()
+        self._partly_read = 0
+        self._possibly_exposed = 0
+        self._not_listed = 0
+        self._missing: list[str] = []
 
     def bucket(self, result: BucketResult) -> None:
         """Add one finished bucket."""
@@ -34,6 +39,12 @@ class SummaryBuilder:
         self._skipped.update(result.objects_skipped)
         self._unreadable.update(result.objects_unreadable)
         self._errors += len(result.errors)
+        self._not_judged.update(result.objects_not_judged)
+        self._partly_read += result.objects_partly_read
+        self._possibly_exposed += result.possibly_exposed
+        self._not_listed += result.not_listed
+        if result.missing:
+            self._missing.append(result.ref.name)
 
     def finding(self, finding: Finding) -> None:
         """Add one finding."""
@@ -48,7 +59,8 @@ class SummaryBuilder:
         changes: dict[str, object] | None = None,
     ) -> ScanSummary:
         """The totals, with what the scan cost."""
-        requests = meter.requests()
+        reading = meter.reading()
+        requests = reading.calls
         return ScanSummary(
             buckets=self._buckets,
             buckets_by_read=dict(self._by_read),
@@ -64,7 +76,15 @@ class SummaryBuilder:
                 requests=requests,
                 bytes_read=meter.bytes_read,
                 estimated_usd=estimate_usd(provider, requests, meter.bytes_read),
+                requests_sent=reading.sent,
+                retries=reading.retries,
+                retries_exhausted=reading.exhausted,
             ),
             timings=timings,
             changes=changes,
+            objects_not_judged=dict(self._not_judged),
+            objects_partly_read=self._partly_read,
+            buckets_possibly_exposed=self._possibly_exposed,
+            buckets_not_listed=self._not_listed,
+            buckets_missing=tuple(sorted(self._missing)),
         )

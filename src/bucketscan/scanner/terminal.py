@@ -12,8 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from bucketscan.policies.detectors.scoring import WEIGHTS
+from bucketscan.policies.keys import visible
 from bucketscan.records.common import OUTSIDE, Exposure
 from bucketscan.records.content import Signal
+from bucketscan.scanner.cost import retry_note
+from bucketscan.scanner.report.serialize import reason_lines
 from bucketscan.scanner.runner import ScanOutcome
 
 _STYLE = {
@@ -32,6 +35,11 @@ def _exposure(value: Exposure) -> str:
     return f"[{_STYLE[value]}]{value.value}[/]"
 
 
+def text(value: object) -> str:
+    """Untrusted text (keys, names, SDK messages) as inert terminal text: no markup, no controls."""
+    return escape(visible(str(value)))
+
+
 def print_scan(console: Console, outcome: ScanOutcome) -> None:
     """Buckets with their verdicts and reasons, then the findings, then the totals."""
     ordered = sorted(outcome.buckets, key=lambda r: r.ref.name)
@@ -42,7 +50,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
     buckets.add_column("findings", no_wrap=True, justify="right")
     for result in ordered:
         buckets.add_row(
-            escape(result.ref.name),
+            text(result.ref.name),
             _exposure(result.access.read),
             _exposure(result.access.list),
             _exposure(result.access.write),
@@ -51,24 +59,25 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
     console.print(buckets)
     for result in ordered:
         console.print(
-            f"  [bold]{escape(result.ref.name)}[/] [dim]{result.objects_listed:,} objects listed, "
+            f"  [bold]{text(result.ref.name)}[/] [dim]{result.objects_listed:,} objects listed, "
             f"{result.objects_inspected:,} inspected{', listing cut short' * result.truncated}[/]"
             f"{_unreadable_count(result.unreadable)}"
         )
-        for reason in result.access.reasons:
-            console.print(f"    {escape(reason)}")
-        for error in result.errors:
-            console.print(f"    [magenta]{escape(error)}[/]")
+        for line in reason_lines(result):
+            style = "magenta" if line.startswith("error: ") or result.missing else "default"
+            console.print(f"    [{style}]{text(line)}[/]")
     # Two lines per finding, not a table: object keys are long (UUID names) and must stay whole.
     console.print(f"\n[bold]Exposed sensitive files[/] ({len(outcome.findings)})")
     ranked = sorted(outcome.findings, key=lambda f: (-f.confidence, f.bucket, f.key))
     for finding in ranked:
-        evidence = escape(_shorten(_strongest(finding.evidence), EVIDENCE_CELLS))
+        evidence = text(_shorten(_strongest(finding.evidence), EVIDENCE_CELLS))
         console.print(
             f"  [bold]{finding.severity.value:<8}[/] {_exposure(finding.exposure)} "
             f"[cyan]{finding.document_type}[/] {finding.confidence:.2f}  {evidence}"
         )
-        console.print(f"    {escape(finding.bucket)}/{escape(finding.key)}", soft_wrap=True)
+        console.print(f"    {text(finding.bucket)}/{text(finding.key)}", soft_wrap=True)
+        for note in finding.notes:
+            console.print(f"      [dim]{text(note)}[/]", soft_wrap=True)
     _print_unreadable(console, outcome)
     summary = outcome.summary
     by_type = ", ".join(
@@ -81,7 +90,9 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings"
         f"{f' ({by_type})' if by_type else ''} · "
         f"{_unreadable_total(summary.objects_unreadable)}"
-        f"{sum(summary.cost.requests.values()):,} API requests · "
+        f"{_not_judged_total(summary.objects_not_judged, summary.buckets_not_listed)}"
+        f"{sum(summary.cost.requests.values()):,} API requests"
+        f"{retry_note(summary.cost.requests_sent, summary.cost.retries)} · "
         f"{summary.cost.bytes_read / 1e6:.1f} MB read · ~${summary.cost.estimated_usd:.4f} · "
         f"{outcome.meta.duration_s or 0:.1f} s"
     )
@@ -100,8 +111,8 @@ def _print_unreadable(console: Console, outcome: ScanOutcome) -> None:
     ranked = sorted(outcome.unreadable, key=lambda u: (u.exposure not in OUTSIDE, u.bucket, u.key))
     shown = ranked[:UNREADABLE_SHOWN]
     for item in shown:
-        console.print(f"  {_exposure(item.exposure)} [magenta]{escape(item.reason)}[/]")
-        console.print(f"    {escape(item.bucket)}/{escape(item.key)}", soft_wrap=True)
+        console.print(f"  {_exposure(item.exposure)} [magenta]{text(item.reason)}[/]")
+        console.print(f"    {text(item.bucket)}/{text(item.key)}", soft_wrap=True)
     if total > len(shown):
         console.print(f"  [dim]… {total - len(shown):,} more in the report[/]")
 
@@ -111,8 +122,22 @@ def _unreadable_total(reasons: dict[str, int]) -> str:
     if not reasons:
         return ""
     ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
-    detail = ", ".join(f"{escape(reason)} {count}" for reason, count in ranked)
+    detail = ", ".join(f"{text(reason)} {count}" for reason, count in ranked)
     return f"[bold magenta]{sum(reasons.values()):,}[/] could not be read ({detail}) · "
+
+
+def _not_judged_total(reasons: dict[str, int], not_listed: int) -> str:
+    """Exposed objects whose content was never analysed, and buckets never listed: not clean."""
+    parts = []
+    if reasons:
+        ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+        detail = ", ".join(
+            f"{text(reason).replace('_', ' ')} {count:,}" for reason, count in ranked
+        )
+        parts.append(f"[bold magenta]{sum(reasons.values()):,}[/] exposed not judged ({detail}) · ")
+    if not_listed:
+        parts.append(f"[bold magenta]{not_listed}[/] possibly readable buckets not listed · ")
+    return "".join(parts)
 
 
 def _strongest(evidence: Sequence[Signal]) -> str:
@@ -141,11 +166,11 @@ def print_classifications(console: Console, rows: Sequence[dict[str, object]]) -
         evidence = row.get("evidence") or []
         assert isinstance(evidence, list)
         table.add_row(
-            str(row["path"]),
+            text(row["path"]),
             _category_cell(row),
             str(row["document_type"] or "-"),
             f"{row['confidence']:.2f}" if isinstance(row["confidence"], float) else "-",
-            "; ".join(str(e.get("snippet") or e.get("reason")) for e in evidence[:2]),
+            text("; ".join(str(e.get("snippet") or e.get("reason")) for e in evidence[:2])),
         )
     console.print(table)
     console.print(_classification_totals(rows))
@@ -153,7 +178,7 @@ def print_classifications(console: Console, rows: Sequence[dict[str, object]]) -
 
 def _category_cell(row: dict[str, object]) -> str:
     if _outcome(row) == "unreadable":
-        return f"unreadable ({escape(str(row['unreadable']))})"
+        return f"unreadable ({text(row['unreadable'])})"
     return str(row["category"] or "-")
 
 

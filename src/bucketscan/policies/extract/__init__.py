@@ -5,7 +5,7 @@ from __future__ import annotations
 from bucketscan.policies.extract import images, office, pdf, sniff
 from bucketscan.policies.extract.limits import ExtractLimits
 from bucketscan.policies.extract.ocr import ocr_available
-from bucketscan.policies.extract.text import text_of
+from bucketscan.policies.extract.text import clipped, text_of
 from bucketscan.records.content import Document, Legibility, Page
 
 __all__ = ["ExtractLimits", "extract", "ocr_available"]
@@ -23,8 +23,11 @@ _TEXT_TYPES = {
 
 def _extract(data: bytes, media_type: str, limits: ExtractLimits) -> tuple[list[Page], list[str]]:
     if media_type in _TEXT_TYPES:
+        size, data = len(data), clipped(data, limits.max_text_bytes)
         text, encoding = text_of(data, media_type)
-        return [Page(text=text, source="text")], [f"text decoded as {encoding}"]
+        capped = f"only the first {len(data):,} of {size:,} bytes of text read (text cap)"
+        said = [f"text decoded as {encoding}", *([capped] if len(data) < size else [])]
+        return [Page(text=text, source="text")], said
     if media_type == "application/pdf":
         return pdf.extract_pdf(data, limits, images.analyse)
     if media_type in _IMAGE_TYPES:
@@ -37,12 +40,7 @@ def _extract(data: bytes, media_type: str, limits: ExtractLimits) -> tuple[list[
         page, notes = images.analyse(decoded.image, limits)
         return [page], [*decoded.notes, *notes]
     if media_type in (sniff.DOCX, sniff.XLSX):
-        problem = office.zip_guard(data, limits)
-        if problem is not None:
-            return [], [problem]
-        if media_type == sniff.DOCX:
-            return office.extract_docx(data, limits, images.analyse)
-        return office.extract_xlsx(data, limits)
+        return office.extract_office(data, media_type, limits, images.analyse)
     if media_type == "application/x-empty":
         return [], ["empty file: nothing to read"]
     return [], [f"content type {media_type} not supported: could not tell what it holds"]

@@ -96,6 +96,15 @@ def json_to_text(raw: str) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
 
+def clipped(data: bytes, limit: int) -> bytes:
+    """At most `limit` bytes of text, cut after a line end when one is near the limit."""
+    if len(data) <= limit:
+        return data
+    head = data[:limit]
+    cut = head.rfind(b"\n", max(0, limit - 65536))
+    return head[: cut + 1] if cut >= 0 else head
+
+
 def text_of(data: bytes, media_type: str) -> tuple[str, str]:
     """Readable text of a text-like file; returns (text, encoding)."""
     raw, encoding = decode(data)

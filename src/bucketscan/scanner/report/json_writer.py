@@ -47,6 +47,7 @@ class JsonWriter:
         """Write the whole report."""
         report = {
             "schema_version": SCHEMA_VERSION,
+            "complete": meta.complete,  # False: interrupted, scan.interruption says what was missed
             "scan": meta_json(meta),
             "summary": summary_json(summary),
             "buckets": sorted(self._buckets, key=lambda b: (b["account"], b["name"])),

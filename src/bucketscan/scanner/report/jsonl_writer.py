@@ -46,4 +46,5 @@ class JsonLinesWriter:
 
     def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the summary and the final scan times."""
-        self._line("summary", {**summary_json(summary), "scan": meta_json(meta)})
+        body = {**summary_json(summary), "complete": meta.complete, "scan": meta_json(meta)}
+        self._line("summary", body)

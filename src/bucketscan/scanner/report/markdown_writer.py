@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import TextIO
 
+from bucketscan.policies.keys import visible
+from bucketscan.scanner.cost import retry_note
 from bucketscan.scanner.findings import (
     BucketResult,
     Finding,
@@ -12,13 +16,22 @@ from bucketscan.scanner.findings import (
     UnreadableObject,
 )
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.serialize import reason_lines
 
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(Severity)}  # as declared
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
 def cell(text: object) -> str:
-    """Text made safe for one Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Untrusted text as inert Markdown: one line, no markup, no HTML, fit for a table cell.
+
+    Control characters become visible escapes (a CR or LF would end the row), HTML is escaped
+    (`<img onerror=…>` stays text) and every character Markdown reads as markup is backslashed,
+    so a backtick or a pipe in an object key cannot close a span or a cell.
+    """
+    return _MARKUP.sub(r"\\\1", html.escape(visible(str(text)), quote=False))
 
 
 class MarkdownWriter:
@@ -53,14 +66,22 @@ class MarkdownWriter:
             f"Scanned {meta.started_at} to {meta.finished_at} with {meta.tool} {meta.version}. "
             "Evidence is redacted; no object content is reproduced.",
             "",
+            *_incomplete(meta),
             "## Summary",
             "",
             f"- {summary.buckets} buckets; readable from outside: "
             f"{_counts(summary.buckets_by_read)}; listable: {_counts(summary.buckets_by_list)}",
-            f"- {summary.objects_listed:,} objects listed, {summary.objects_inspected:,} inspected",
+            f"- {summary.buckets_possibly_exposed} buckets exposed or possibly exposed "
+            "(read or list public, authenticated or unknown)"
+            f"{_missing(summary.buckets_missing)}",
+            f"- {summary.objects_listed:,} objects listed, {summary.objects_inspected:,} inspected"
+            f"{_partly(summary.objects_partly_read)}",
             f"- findings by severity: {_counts(summary.findings_by_severity) or 'none'}",
             f"- could not tell (unreadable): {_reasons(summary.objects_unreadable) or 'none'}",
-            f"- {sum(summary.cost.requests.values()):,} API requests, "
+            f"- exposed objects not judged: {_reasons(summary.objects_not_judged) or 'none'}"
+            f"{_not_listed(summary.buckets_not_listed)}",
+            f"- {sum(summary.cost.requests.values()):,} API requests"
+            f"{retry_note(summary.cost.requests_sent, summary.cost.retries)}, "
             f"{summary.cost.bytes_read:,} bytes read, about ${summary.cost.estimated_usd:.4f}",
             "",
             "## Buckets",
@@ -79,15 +100,14 @@ class MarkdownWriter:
         lines += ["", "### Why", ""]
         for result in ordered:
             lines.append(f"- **{cell(result.ref.name)}**")
-            lines += [f"  - {cell(reason)}" for reason in result.access.reasons]
-            lines += [f"  - error: {cell(error)}" for error in result.errors]
+            lines += [f"  - {cell(line)}" for line in reason_lines(result)]
         lines += ["", "## Exposed sensitive files", ""]
         if not self._findings:
             lines.append("None found.")
         else:
             lines += [
-                "| severity | exposure | document | confidence | object | evidence |",
-                "|---|---|---|---:|---|---|",
+                "| severity | exposure | document | confidence | object | evidence | notes |",
+                "|---|---|---|---:|---|---|---|",
             ]
         for finding in sorted(
             self._findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.bucket, f.key)
@@ -96,7 +116,7 @@ class MarkdownWriter:
             lines.append(
                 f"| {finding.severity.value} | {finding.exposure.value} "
                 f"| {cell(finding.document_type)} | {finding.confidence:.2f} "
-                f"| `{cell(finding.bucket)}/{cell(finding.key)}` | {cell(evidence)} |"
+                f"| {_where(finding)} | {cell(evidence)} | {cell('; '.join(finding.notes))} |"
             )
         lines += self._unreadable_lines()
         self._stream.write("\n".join(lines) + "\n")
@@ -107,13 +127,50 @@ class MarkdownWriter:
         lines = ["", "## Could not tell (unreadable files)", ""]
         if not self._unreadable:
             return [*lines, "None."]
-        lines += ["| exposure | object | reason |", "|---|---|---|"]
+        lines += ["| exposure | object | reason | notes |", "|---|---|---|---|"]
         for item in sorted(self._unreadable, key=lambda u: (u.bucket, u.key)):
             lines.append(
-                f"| {item.exposure.value} | `{cell(item.bucket)}/{cell(item.key)}` "
-                f"| {cell(item.reason)} |"
+                f"| {item.exposure.value} | {_where(item)} | {cell(item.reason)} "
+                f"| {cell('; '.join(item.notes))} |"
             )
         return lines
+
+
+def _incomplete(meta: ScanMeta) -> list[str]:
+    """A warning, first thing, that the scan was interrupted and what it did not reach."""
+    stopped = meta.interruption
+    if stopped is None:
+        return []
+    lines = [
+        f"**Incomplete: the scan was interrupted ({stopped.signal}).** What follows covers only "
+        "what was reached; nothing here says the rest is safe.",
+        "",
+        f"- listed objects not analysed: {stopped.objects_not_analysed:,}",
+    ]
+    if stopped.buckets_unfinished:
+        lines.append(f"- buckets scanned in part: {cell(', '.join(stopped.buckets_unfinished))}")
+    if stopped.buckets_not_reached:
+        lines.append(f"- buckets not reached: {cell(', '.join(stopped.buckets_not_reached))}")
+    if stopped.bucket_listing_stopped:
+        lines.append("- the listing of buckets was stopped: further buckets, if any, not reached")
+    return [*lines, ""]
+
+
+def _where(item: Finding | UnreadableObject) -> str:
+    """`bucket/key` as inert text (no code span: a backtick in the key would close it)."""
+    return f"{cell(item.bucket)}/{cell(item.key)}"
+
+
+def _partly(count: int) -> str:
+    return f", {count:,} of them only in part" if count else ""
+
+
+def _missing(names: tuple[str, ...]) -> str:
+    return f"; missing (named, do not exist): {cell(', '.join(names))}" if names else ""
+
+
+def _not_listed(count: int) -> str:
+    return f"; {count} possibly readable buckets could not be listed" if count else ""
 
 
 def _reasons(counts: dict[str, int]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from bucketscan.policies.keys import safe_url
 from bucketscan.records.content import Signal
 from bucketscan.scanner.findings import (
     AnalysedObject,
@@ -36,10 +37,11 @@ def _located(item: AnalysedObject) -> JsonDict:
         "account": item.account,
         "bucket": item.bucket,
         "key": item.key,
-        "url": item.url,
+        "url": safe_url(item.url),
         "size": item.size,
         "exposure": item.exposure.value,
         "exposure_reasons": list(item.exposure_reasons),
+        "notes": list(item.notes),
     }
 
 
@@ -60,6 +62,7 @@ def unreadable_json(item: UnreadableObject) -> JsonDict:
     return {
         **_located(item),
         "reason": item.reason,
+        "failed": item.failed,
     }
 
 
@@ -82,10 +85,16 @@ def bucket_json(result: BucketResult) -> JsonDict:
             "inspected": result.objects_inspected,
             "skipped": result.objects_skipped,
             "unreadable": result.objects_unreadable,
+            "not_judged": result.objects_not_judged,
+            "partly_read": result.objects_partly_read,
         },
         "findings": result.findings,
         "errors": list(result.errors),
+        "error_counts": result.error_counts,
         "truncated": result.truncated,
+        "listing_failed": result.listing_failed,
+        "missing": result.missing,
+        "possibly_exposed": result.possibly_exposed,
     }
 
 
@@ -97,3 +106,32 @@ def summary_json(summary: ScanSummary) -> JsonDict:
 def meta_json(meta: ScanMeta) -> JsonDict:
     """What ran, when, with which options."""
     return asdict(meta)
+
+
+MISSING_REASON = "does not exist: its listing answered not-found"
+
+
+def reason_lines(result: BucketResult) -> list[str]:
+    """A bucket's reasons and errors, each said once.
+
+    Verdict reasons that share their text ("read: X", "list: X") become one ("read, list: X");
+    an error whose detail a reason already gives is dropped; a missing bucket says only that.
+    """
+    if result.missing:
+        return [MISSING_REASON]
+    grouped: dict[str, list[str]] = {}
+    for reason in result.access.reasons:
+        verdict, sep, text = reason.partition(": ")
+        if sep and verdict in ("read", "list", "write"):
+            grouped.setdefault(text, []).append(verdict)
+        else:
+            grouped.setdefault(reason, [])
+    lines = [
+        f"{', '.join(verdicts)}: {text}" if verdicts else text for text, verdicts in grouped.items()
+    ]
+    for error in result.errors:
+        _, _, detail = error.partition(": ")
+        if detail and any(detail in reason for reason in result.access.reasons):
+            continue
+        lines.append(f"error: {error}")
+    return lines
