@@ -177,14 +177,15 @@ def test_gcs_429_and_dropped_connections(gcs_server: str) -> None:
     )
 
 
-def test_azure_start_up_check_survives_server_busy(azurite_server: Azurite) -> None:
-    plan = FaultPlan(
-        rate=1.0,
-        targets=("comp=list",),
-        per_request=2,
-        kinds=(Fault.THROTTLE,),
-        dialect=Dialect.AZURE,
+def throttled_twice(target: str, dialect: Dialect) -> FaultPlan:
+    """The first two requests whose URL holds `target` are throttled, the cloud's way."""
+    return FaultPlan(
+        rate=1.0, targets=(target,), per_request=2, kinds=(Fault.THROTTLE,), dialect=dialect
     )
+
+
+def test_azure_start_up_check_survives_server_busy(azurite_server: Azurite) -> None:
+    plan = throttled_twice("comp=list", Dialect.AZURE)
     with fault_proxy(f"http://127.0.0.1:{azurite_server.port}", plan) as proxy:
         connection = azurite_server.connection_string(HR).replace(
             azurite_server.blob_endpoint(HR), f"{proxy.url}/{HR}"
@@ -197,13 +198,7 @@ def test_azure_start_up_check_survives_server_busy(azurite_server: Azurite) -> N
 
 
 def test_gcs_start_up_check_survives_429(gcs_server: str) -> None:
-    plan = FaultPlan(
-        rate=1.0,
-        targets=("/storage/v1/b?",),
-        per_request=2,
-        kinds=(Fault.THROTTLE,),
-        dialect=Dialect.GCS,
-    )
+    plan = throttled_twice("/storage/v1/b?", Dialect.GCS)
     with fault_proxy(gcs_server, plan) as proxy:
         provider = open_gcs(("test",), proxy.url, (), Meter())
         assert proxy.counts().faults == {"throttle": 2}
