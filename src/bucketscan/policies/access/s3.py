@@ -75,12 +75,12 @@ def _exposure(tiers: Tiers) -> Exposure:
 
 
 @lru_cache(maxsize=1024)
-def _allow_tiers(statement: Statement) -> tuple[Tiers, tuple[str, ...]]:
+def _allow_tiers(statement: Statement, reading: bool) -> tuple[Tiers, tuple[str, ...]]:
     if not statement.allows_anyone:
         return NOBODY, ()
-    tiers, notes = ANYONE, []
+    tiers, notes = ANYONE, list(statement.principal_notes)
     for condition in statement.conditions:
-        verdict = admitted(condition)
+        verdict = admitted(condition, reading)
         tiers &= verdict.tiers
         notes.append(verdict.note)
     return tiers, tuple(notes)
@@ -185,7 +185,8 @@ class _Policy:
         return parts
 
     def _grant(self, statement: Statement, action: str, arn: str | None) -> _Part:
-        tiers, notes = _allow_tiers(statement)
+        reading = action not in OBJECT_WRITE_ACTIONS + BUCKET_WRITE_ACTIONS
+        tiers, notes = _allow_tiers(statement, reading)
         reason = self._describe(statement, action)
         if notes:
             reason += "; " + "; ".join(notes)

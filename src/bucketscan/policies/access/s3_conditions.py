@@ -1,16 +1,37 @@
-"""Which callers a bucket policy condition lets through (Allow) or certainly catches (Deny).
+"""Which callers a bucket policy condition lets through (Allow) or certainly catches (Deny), by
+AWS's own definition of a public policy.
 
-Callers come in two tiers: anonymous internet users (PUBLIC) and signed-in users of any AWS
-account (AUTHENTICATED). Example: ``IpAddress aws:SourceIp 203.0.113.0/24`` admits neither tier
-(only those addresses, even though the range is public), ``Bool aws:SecureTransport true`` admits
-both, and in a Deny ``StringNotEquals aws:SourceVpce vpce-1`` catches both (internet callers carry
-no VPC endpoint), so such a Deny is honoured.
+Sources, as tables below cite them:
+- [PUBLIC] S3 User Guide, "The meaning of "public"" (access-control-block-public-access.html):
+  a policy is non-public only when it grants to *fixed* values (no wildcard, no policy variable)
+  of the keys it lists; `aws:SourceIp` restricts unless a range is broader than /8 (IPv4) or
+  /32 (IPv6); `aws:userid` restricts outside the pattern "AROLEID:*"; `s3:DataAccessPointArn`
+  may hold a wildcard in the access point's name when the account is fixed.
+- [OPERATORS] IAM User Guide, "IAM JSON policy elements: Condition operators": negated operators,
+  `...IfExists` and `ForAllValues:` hold when the key is missing from the request; `Null` tests
+  whether it is; `*Like` operators match `*` and `?`.
+- [KEYS] IAM User Guide, "AWS global condition context keys": an anonymous request carries
+  `aws:PrincipalType` = "Anonymous" and `aws:userid` = "anonymous", no principal tags, account or
+  organisation; `aws:SourceIp` is always present.
+- [S3KEYS] Service Authorization Reference, "Condition keys for Amazon S3": request headers such
+  as `s3:x-amz-acl` or `s3:x-amz-server-side-encryption-aws-kms-key-id` come with writes, never
+  with a GetObject or a listing.
+
+Callers come in three tiers: anonymous internet users (PUBLIC), signed-in users of any AWS account
+(AUTHENTICATED), and those a fixed value names (neither: restricted). Examples:
+``StringEquals aws:SourceVpce vpce-1`` restricts; ``StringLike aws:SourceVpc vpc-*`` admits
+anyone (a wildcard); ``StringEquals aws:PrincipalType Anonymous`` admits anonymous callers;
+``IpAddress aws:SourceIp 10.0.0.0/8`` restricts and ``0.0.0.0/1`` does not; in a Deny,
+``StringNotEquals aws:SourceVpce vpce-1`` catches every caller from the internet.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from bucketscan.policies.access.s3_policy import Condition
 from bucketscan.records.common import Exposure
@@ -21,6 +42,7 @@ NOBODY: Tiers = frozenset()
 ANONYMOUS: Tiers = frozenset({Exposure.PUBLIC})
 SIGNED_IN: Tiers = frozenset({Exposure.AUTHENTICATED})
 
+# [OPERATORS] Operators that hold when the value differs, and those that can pin a key to values.
 _NEGATED = frozenset(
     {
         "stringnotequals",
@@ -34,27 +56,49 @@ _NEGATED = frozenset(
         "binarynotequals",
     }
 )
-# Keys a direct call from the internet carries whether signed or not.
-_ALWAYS_PRESENT = frozenset({"aws:sourceip"})
-# Keys that only exist for calls from inside a network, or made by an AWS service for someone.
-_NETWORK_OR_SERVICE = frozenset(
-    {
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:vpcsourceip",
-        "aws:ec2instancesourcevpc",
-        "aws:ec2instancesourceprivateipv4",
-        "aws:sourcearn",
-        "aws:sourceaccount",
-        "aws:sourceorgid",
-        "aws:sourceorgpaths",
-        "aws:sourceowner",
-        "s3:dataaccesspointaccount",
-        "s3:dataaccesspointarn",
-        "s3:accesspointnetworkorigin",
-    }
+_PINNING = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 )
-# Keys about the signed-in principal: absent on anonymous calls, specific values per account.
+_LIKE = frozenset({"stringlike", "arnlike"})
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_ROLE_SESSIONS = re.compile(r"[A-Z0-9]+:\*")  # "AROLEID:*": every session of one role
+
+
+def _no_wildcard(value: str) -> bool:
+    return not any(char in value for char in "*?")
+
+
+def _userid_fixed(value: str) -> bool:
+    return _no_wildcard(value) or bool(_ROLE_SESSIONS.fullmatch(value))
+
+
+def _account_fixed(value: str) -> bool:
+    """An ARN whose service and account are fixed (region and resource may hold wildcards):
+    it names resources or principals of one account only."""
+    parts = value.split(":", 5)
+    return len(parts) == 6 and _no_wildcard(parts[2]) and _no_wildcard(parts[4]) and parts[4] != ""
+
+
+# [PUBLIC] Keys whose fixed values make a grant non-public, and what "fixed" means for each (an
+# ARN naming one account's principals or resources counts as fixed, as for access points).
+RESTRICTING: dict[str, Callable[[str], bool]] = {
+    "aws:sourcearn": _account_fixed,
+    "aws:sourcevpc": _no_wildcard,
+    "aws:sourcevpce": _no_wildcard,
+    "aws:sourceowner": _no_wildcard,
+    "aws:sourceaccount": _no_wildcard,
+    "aws:principalorgid": _no_wildcard,
+    "aws:principalaccount": _no_wildcard,
+    "aws:principalarn": _account_fixed,
+    "aws:userid": _userid_fixed,
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": _no_wildcard,
+    "s3:dataaccesspointarn": _account_fixed,
+    "s3:dataaccesspointaccount": _no_wildcard,
+}
+# [PUBLIC] Source-address ranges broader than these prefixes are public.
+_NARROWEST_PUBLIC = {4: 8, 6: 32}
+# [KEYS] Values an anonymous request carries; other principal keys it lacks.
+ANONYMOUS_VALUES = {"aws:principaltype": "Anonymous", "aws:userid": "anonymous"}
 _PRINCIPAL = frozenset(
     {
         "aws:principalorgid",
@@ -79,8 +123,46 @@ _PRINCIPAL = frozenset(
     }
 )
 _PRINCIPAL_PREFIXES = ("aws:principaltag/",)
+# Keys only a call from inside a network, or made by an AWS service for someone, carries.
+_NETWORK_OR_SERVICE = frozenset(
+    {
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:vpcsourceip",
+        "aws:ec2instancesourcevpc",
+        "aws:ec2instancesourceprivateipv4",
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourceowner",
+        "s3:dataaccesspointaccount",
+        "s3:dataaccesspointarn",
+        "s3:accesspointnetworkorigin",
+    }
+)
 # Keys about the request's signature: any signed-in caller can satisfy them, anonymous callers not.
 _SIGNATURE = frozenset({"s3:authtype", "s3:signatureversion", "s3:signatureage"})
+# [S3KEYS] Request headers and tags of writes: a GetObject or a listing never carries them.
+_WRITE_ONLY = frozenset(
+    {
+        "s3:x-amz-acl",
+        "s3:x-amz-copy-source",
+        "s3:x-amz-metadata-directive",
+        "s3:x-amz-storage-class",
+        "s3:x-amz-server-side-encryption",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "s3:requestobjecttagkeys",
+        "s3:locationconstraint",
+        "aws:tagkeys",
+    }
+)
+_WRITE_ONLY_PREFIXES = (
+    "s3:x-amz-grant-",
+    "s3:object-lock-",
+    "s3:requestobjecttag/",
+    "aws:requesttag/",
+)
 # Keys known not to restrict who may call (transport, time, tags, request shape).
 _NEUTRAL = frozenset(
     {
@@ -93,32 +175,17 @@ _NEUTRAL = frozenset(
         "aws:resourceaccount",
         "aws:resourceorgid",
         "aws:resourceorgpaths",
-        "aws:tagkeys",
         "s3:prefix",
         "s3:delimiter",
         "s3:max-keys",
         "s3:versionid",
         "s3:tlsversion",
         "s3:resourceaccount",
-        "s3:locationconstraint",
-        "s3:requestobjecttagkeys",
-        "s3:x-amz-acl",
         "s3:x-amz-content-sha256",
-        "s3:x-amz-copy-source",
-        "s3:x-amz-metadata-directive",
-        "s3:x-amz-storage-class",
-        "s3:x-amz-server-side-encryption",
-        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        *_WRITE_ONLY,
     }
 )
-_NEUTRAL_PREFIXES = (
-    "aws:resourcetag/",
-    "aws:requesttag/",
-    "s3:existingobjecttag/",
-    "s3:requestobjecttag/",
-    "s3:x-amz-grant-",
-    "s3:object-lock-",
-)
+_NEUTRAL_PREFIXES = ("aws:resourcetag/", "s3:existingobjecttag/", *_WRITE_ONLY_PREFIXES)
 _EVERY_ADDRESS = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 
 
@@ -149,7 +216,7 @@ def _operator(text: str) -> _Operator:
 
 def _kind(key: str) -> str:
     name = key.casefold()
-    if name in _ALWAYS_PRESENT:
+    if name == "aws:sourceip":
         return "ip"
     if name in _NETWORK_OR_SERVICE:
         return "network"
@@ -162,18 +229,14 @@ def _kind(key: str) -> str:
     return "unknown"
 
 
+def _write_only(key: str) -> bool:
+    name = key.casefold()
+    return name in _WRITE_ONLY or name.startswith(_WRITE_ONLY_PREFIXES)
+
+
 def _describe(condition: Condition) -> str:
     values = ", ".join(condition.values)
     return f"{condition.operator} {condition.key} [{values}]"
-
-
-def _ranges_cover_everything(values: tuple[str, ...]) -> bool | None:
-    """Whether the CIDRs include all of IPv4 or IPv6; None when one does not parse."""
-    try:
-        networks = [ipaddress.ip_network(value, strict=False) for value in values]
-    except ValueError:
-        return None
-    return any(network in networks for network in _EVERY_ADDRESS)
 
 
 def _when_absent(operator: _Operator, condition: Condition) -> bool:
@@ -183,48 +246,104 @@ def _when_absent(operator: _Operator, condition: Condition) -> bool:
     return operator.negated or operator.if_exists or operator.for_all
 
 
-def admitted(condition: Condition) -> Verdict:
-    """Which callers can satisfy one condition of an Allow statement."""
+def _pins(operator: _Operator, condition: Condition) -> bool:
+    """Whether the condition holds only for fixed values of a key that restricts [PUBLIC]."""
+    fixed = RESTRICTING.get(condition.key.casefold())
+    if fixed is None or operator.base not in _PINNING or _when_absent(operator, condition):
+        return False
+    return all(
+        not _VARIABLE.search(value) and (operator.base not in _LIKE or fixed(value))
+        for value in condition.values
+    )
+
+
+def _anonymous_passes(operator: _Operator, condition: Condition) -> bool:
+    """Whether an anonymous request satisfies the condition [KEYS]."""
+    carried = ANONYMOUS_VALUES.get(condition.key.casefold())
+    if carried is None:
+        return _when_absent(operator, condition)
+    if operator.base == "null":
+        return "false" in (value.casefold() for value in condition.values)
+    if operator.base not in _PINNING | {"stringnotequals", "stringnotequalsignorecase"}:
+        return True  # an operator we do not model on this key: assume it can pass
+    hit = any(_same(operator, value, carried) for value in condition.values)
+    return hit != operator.negated
+
+
+def _same(operator: _Operator, value: str, carried: str) -> bool:
+    if _VARIABLE.search(value):
+        return True  # ${aws:userid} and the like stand for the caller's own value
+    if operator.base in _LIKE:
+        return fnmatchcase(carried.casefold(), value.casefold())
+    if operator.base.endswith("ignorecase"):
+        return value.casefold() == carried.casefold()
+    return value == carried
+
+
+def admitted(condition: Condition, reading: bool = True) -> Verdict:
+    """Which callers can satisfy one condition of an Allow statement (for a read or listing
+    when `reading`, else for a write)."""
     operator, kind, text = _operator(condition.operator), _kind(condition.key), _describe(condition)
+    if reading and _write_only(condition.key):
+        if _when_absent(operator, condition):
+            return Verdict(ANYONE, f"condition {text} holds for reads: they never carry the key")
+        return Verdict(NOBODY, f"condition {text} never holds for a read, which lacks the key")
+    if kind == "ip":
+        return _admitted_ip(operator, condition, text)
+    if _pins(operator, condition):
+        if _anonymous_passes(operator, condition):
+            return Verdict(ANONYMOUS, f"condition {text} admits anonymous callers")
+        return Verdict(NOBODY, f"restricted to fixed values by condition {text}")
     if kind == "neutral":
         spoof = " (set by the caller, trivially spoofed)" if "referer" in text.casefold() else ""
         return Verdict(ANYONE, f"condition {text} does not restrict who can call{spoof}")
     if kind == "unknown":
         return Verdict(ANYONE, f"condition {condition.key} not understood; treated as public")
-    if kind == "ip":
-        return _admitted_ip(operator, condition, text)
-    absent_ok = _when_absent(operator, condition)
-    present_ok = operator.negated or (operator.base == "null" and not absent_ok)
     if kind == "network":
-        if absent_ok:
-            return Verdict(ANYONE, f"condition {text} holds for calls from the internet")
-        return Verdict(NOBODY, f"restricted by condition {text}")
-    # principal and signature keys: absent on anonymous calls, present on signed ones.
+        return Verdict(ANYONE, f"condition {text} does not pin the caller to fixed values")
+    # Principal and signature keys: what anonymous requests carry decides for them; a signed-in
+    # caller of some account can bring whatever a test not pinned to fixed values admits.
     tiers: set[Exposure] = set()
-    if absent_ok:
+    if _anonymous_passes(operator, condition):
         tiers.add(Exposure.PUBLIC)
-    if present_ok or (kind == "signature" and not operator.negated and operator.base != "null"):
+    absent_only = operator.base == "null" and _when_absent(operator, condition)
+    if kind == "principal" or not absent_only:
         tiers.add(Exposure.AUTHENTICATED)
     if not tiers:
         return Verdict(NOBODY, f"restricted by condition {text}")
-    who = " and ".join(sorted(tier.value for tier in tiers))
-    return Verdict(frozenset(tiers), f"condition {text} admits {who} callers")
+    return Verdict(frozenset(tiers), f"condition {text} admits {_who(frozenset(tiers))}")
+
+
+def _who(tiers: Tiers) -> str:
+    return " and ".join(f"{tier.value} callers" for tier in sorted(tiers)) or "no caller certainly"
 
 
 def _admitted_ip(operator: _Operator, condition: Condition, text: str) -> Verdict:
     if operator.base == "null":
         holds = not _when_absent(operator, condition)
         return Verdict(ANYONE if holds else NOBODY, f"condition {text} on an always-present key")
-    everything = _ranges_cover_everything(condition.values)
-    if everything is None:
+    networks = _networks(condition.values)
+    if networks is None:
         return Verdict(ANYONE, f"condition {text}: address not understood; treated as public")
     if operator.negated:
-        if everything:
+        if any(network in networks for network in _EVERY_ADDRESS):
             return Verdict(NOBODY, f"condition {text} excludes every address")
         return Verdict(ANYONE, f"condition {text} still admits every other address")
-    if everything:
-        return Verdict(ANYONE, f"condition {text} admits every address")
+    broad = [n for n in networks if n.prefixlen < _NARROWEST_PUBLIC[n.version]]
+    if broad:
+        shown = ", ".join(str(network) for network in broad)
+        return Verdict(ANYONE, f"condition {text} admits ranges broader than /8 or /32 ({shown})")
     return Verdict(NOBODY, f"restricted to source addresses by condition {text}")
+
+
+def _networks(
+    values: tuple[str, ...],
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """The CIDRs of the values; None when one does not parse."""
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in values]
+    except ValueError:
+        return None
 
 
 def caught(condition: Condition) -> Verdict:
@@ -236,12 +355,18 @@ def caught(condition: Condition) -> Verdict:
         if operator.base == "null":
             holds = not _when_absent(operator, condition)
             return Verdict(ANYONE if holds else NOBODY, f"Deny condition {text}")
-        everything = _ranges_cover_everything(condition.values)
-        if everything is None:
+        networks = _networks(condition.values)
+        if networks is None:
             return Verdict(NOBODY, f"Deny condition {text}: address not understood")
+        everything = any(network in networks for network in _EVERY_ADDRESS)
         if operator.negated or everything:
             return Verdict(ANYONE, f"Deny condition {text} applies to the internet at large")
         return Verdict(NOBODY, f"Deny condition {text} applies only to some addresses")
+    if condition.key.casefold() in ANONYMOUS_VALUES:
+        anonymous = _anonymous_passes(operator, condition)
+        # Other callers' values differ from any one named: a negated test catches them.
+        tiers = (ANONYMOUS if anonymous else NOBODY) | (SIGNED_IN if operator.negated else NOBODY)
+        return Verdict(tiers, f"Deny condition {text} applies to {_who(tiers)}")
     if not _when_absent(operator, condition):
         if kind == "principal" and operator.base == "null":
             return Verdict(SIGNED_IN, f"Deny condition {text} applies to signed-in callers")

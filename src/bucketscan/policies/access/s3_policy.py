@@ -61,9 +61,24 @@ class Statement:
 
     @property
     def allows_anyone(self) -> bool:
-        """Whether the principal element covers anonymous callers and every AWS account."""
+        """Whether the principal element covers anonymous callers and every AWS account, or
+        anyone who signs in with a web identity provider (a Federated principal)."""
         star = any(value == "*" and kind in ("*", "AWS") for kind, value in self.principals)
-        return not star if self.negated_principal else star
+        anyone = star or bool(self.federated)
+        return not anyone if self.negated_principal else anyone
+
+    @property
+    def federated(self) -> tuple[str, ...]:
+        """Identity providers named as Federated principals: anyone signed in there."""
+        return tuple(value for kind, value in self.principals if kind == "Federated")
+
+    @property
+    def principal_notes(self) -> tuple[str, ...]:
+        """What reasons say of the principal beyond its text."""
+        if self.federated and not self.negated_principal:
+            names = ", ".join(self.federated)
+            return (f"a Federated principal ({names}) admits anyone who signs in there",)
+        return ()
 
     @property
     def principal_text(self) -> str:
