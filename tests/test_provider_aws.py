@@ -14,10 +14,12 @@ import pytest
 from moto import mock_aws
 
 from bucketscan.metering import Meter
+from bucketscan.policies.access.s3 import evaluate_bucket
 from bucketscan.providers.aws import AwsProvider, open_aws
 from bucketscan.providers.base import ProviderError
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3Grantee
+from bucketscan.scanner.demo_aws import public_read_policy
 
 ACCOUNT = "123456789012"  # moto's default account
 
@@ -260,3 +262,36 @@ def test_unreachable_endpoint_is_a_provider_error(fake_env: None) -> None:
 def test_unknown_profile_is_a_provider_error(fake_env: None) -> None:
     with pytest.raises(ProviderError, match="profile not found"):
         open_aws("nope", "us-east-1", None, (), Meter())
+
+
+def test_aws_own_policy_status_is_read_beside_the_verdict(aws: Any) -> None:
+    aws.create_bucket(Bucket="open")
+    aws.put_bucket_policy(Bucket="open", Policy=public_read_policy("open", ""))
+    aws.create_bucket(Bucket="closed")
+    session = boto3.Session(region_name="us-east-1")
+    session.events.register("before-call", deny_hook({"GetBucketPolicyStatus"}))
+    opened, closed = describe(provider(Meter()), "open"), describe(provider(Meter()), "closed")
+    assert facts_of(opened).policy_is_public is True
+    assert facts_of(closed).policy_is_public is False  # no policy: not public by policy
+    assert any("agrees the policy is public" in r for r in evaluate_bucket(opened).reasons)
+    denied = describe(provider(Meter(), session), "open")
+    assert facts_of(denied).policy_is_public is None and not facts_of(denied).unreadable
+    assert not denied.errors  # off the critical path: a denied second opinion is no gap
+    assert any("GetBucketPolicyStatus not read" in r for r in evaluate_bucket(denied).reasons)
+
+
+def test_a_disagreement_with_aws_is_reported() -> None:
+    only_one_account = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::b/*",
+            }
+        ],
+    }
+    facts = S3BucketFacts(policy_json=json.dumps(only_one_account), policy_is_public=True)
+    reasons = evaluate_bucket(Bucket(BucketRef("aws", "1", "b", "us-east-1"), facts)).reasons
+    assert any("second opinion DISAGREES" in reason for reason in reasons)

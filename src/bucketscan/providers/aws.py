@@ -263,6 +263,12 @@ class AwsProvider:
             ("NoSuchWebsiteConfiguration",),
             False,
         )
+        status, status_err = gather(
+            S3Fact.POLICY_STATUS,
+            lambda: bool(s3.get_bucket_policy_status(Bucket=name)["PolicyStatus"]["IsPublic"]),
+            ("NoSuchBucketPolicy",),
+            False,
+        )
         account_block, account_err = self._account_settings()
         unreadable = tuple(
             entry
@@ -277,6 +283,8 @@ class AwsProvider:
             object_ownership=owner,
             website=website,
             unreadable=unreadable,
+            policy_is_public=None if status_err else status,
+            policy_status_problem=status_err.reason if status_err else None,
         )
         errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable)
         return Bucket(ref, facts, errors)

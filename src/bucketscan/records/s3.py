@@ -49,6 +49,9 @@ class S3BucketFacts:
     object_ownership: str | None = None
     website: bool = False
     unreadable: tuple[Unreadable, ...] = ()
+    # AWS's own second opinion (GetBucketPolicyStatus IsPublic); None when it could not be read.
+    policy_is_public: bool | None = None
+    policy_status_problem: str | None = None  # why not: off the critical path, never a gap
 
 
 @dataclass(frozen=True)
@@ -68,4 +71,5 @@ class S3Fact(StrEnum):
     ACCOUNT_BLOCK = "account_public_access_block"
     OWNERSHIP = "ownership_controls"
     WEBSITE = "website"
+    POLICY_STATUS = "policy_status"
     OBJECT_ACL = "object_acl"

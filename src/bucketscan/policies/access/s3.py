@@ -8,7 +8,7 @@ list=private, write=private; the object ``uploads/a.pdf`` is public, ``private/a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bucketscan.policies.access.evaluator import Evaluator
@@ -332,7 +332,34 @@ def evaluate_bucket(bucket: Bucket) -> BucketAccess:
         reasons.append(f"ACL grants do not count: {acl.gate.note}")
     if policy.gate.state is GateState.VOID and policy.gate.note:
         reasons.append(f"public policy grants do not count: {policy.gate.note}")
+    reasons.extend(_second_opinion(facts, policy))
     return BucketAccess(read, list_, write, tuple(dict.fromkeys(reasons)))
+
+
+def _second_opinion(facts: S3BucketFacts, policy: _Policy) -> tuple[str, ...]:
+    """AWS's GetBucketPolicyStatus beside our reading of the policy alone (before Block Public
+    Access, as IsPublic is), and whether the two agree."""
+    if facts.policy_is_public is None:
+        problem = facts.policy_status_problem
+        return (f"second opinion: GetBucketPolicyStatus not read ({problem})",) if problem else ()
+    if policy.statements is None:
+        return ()
+    ungated = replace(policy, gate=Gate(GateState.OPEN))
+    bucket_arn = BUCKET_ARN.format(bucket=policy.bucket)
+    parts = (
+        ungated.grants(READ_ACTIONS + OBJECT_WRITE_ACTIONS, None)
+        + ungated.grants(LIST_ACTIONS + BUCKET_WRITE_ACTIONS, bucket_arn)
+    )
+    ours = any(part.exposure in (Exposure.PUBLIC, Exposure.AUTHENTICATED) for part in parts)
+    theirs = facts.policy_is_public
+    said = "public" if theirs else "not public"
+    if ours == theirs:
+        return (f"second opinion: AWS GetBucketPolicyStatus agrees the policy is {said}",)
+    judged = "public" if ours else "not public"
+    return (
+        f"second opinion DISAGREES: AWS GetBucketPolicyStatus says the policy is {said}, "
+        f"bucketscan judges it {judged}",
+    )
 
 
 def needs_object_acl(bucket: Bucket) -> bool:
