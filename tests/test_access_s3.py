@@ -626,6 +626,14 @@ OBJECT_CASES = [
         "Deny statement 'NoGet' overrides it",
     ),
     ObjectCase(
+        "object-acl-unreadable-but-denied-to-everyone",
+        S3BucketFacts(policy_json=policy(stmt(effect="Deny", sid="NoGet"))),
+        "cv.pdf",
+        PRIV,
+        S3ObjectFacts(unreadable=unread(S3Fact.OBJECT_ACL)),
+        "bucket policy Deny 'NoGet' covers it",
+    ),
+    ObjectCase(
         "question-mark-matches-one",
         S3BucketFacts(policy_json=policy(stmt(resource="arn:aws:s3:::b/doc?.pdf"))),
         "doc1.pdf",

@@ -8,6 +8,7 @@ grants can open any of its objects has an unknown read verdict, never a private 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from enum import StrEnum
 
 from bucketscan.records.common import BucketAccess, Exposure, widest
@@ -99,3 +100,13 @@ def bucket_missing(errors: tuple[str, ...]) -> bool:
         error.startswith(LISTING_FAILED) and _NOT_FOUND.search(error) is not None
         for error in errors
     )
+
+
+def widened_by_objects(access: BucketAccess, widest_object: Exposure) -> BucketAccess:
+    """A bucket's verdicts once its objects are judged: read is at least as wide as the widest
+    object's (object ACLs can open objects the bucket's own grants do not)."""
+    read = widest(access.read, widest_object)
+    if read is access.read:
+        return access
+    why = f"some objects are readable ({read.value}) by object-level grants"
+    return replace(access, read=read, reasons=(*access.reasons, why))

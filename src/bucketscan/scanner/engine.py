@@ -12,7 +12,13 @@ from typing import Any
 
 from bucketscan.metering import Meter
 from bucketscan.policies.access.evaluator import Evaluator
-from bucketscan.policies.exposure import NotJudged, possibly_exposed, reading_limits, unlisted_read
+from bucketscan.policies.exposure import (
+    NotJudged,
+    possibly_exposed,
+    reading_limits,
+    unlisted_read,
+    widened_by_objects,
+)
 from bucketscan.policies.keys import redact_key, scrub
 from bucketscan.providers.base import Provider, error_kind
 from bucketscan.records.common import (
@@ -501,13 +507,9 @@ class Engine:
         stopped = self._stopped_errors(bucket, tally)
         if tally.listing_failed or tally.stopped:
             access = unlisted_read(access, self._evaluator.needs_object_facts(bucket))
-        read = widest(access.read, tally.widest_read)
-        reasons = access.reasons
-        if read is not access.read:
-            reasons = (*reasons, f"some objects are readable ({read.value}) by object-level grants")
         return BucketResult(
             ref=bucket.ref,
-            access=BucketAccess(read=read, list=access.list, write=access.write, reasons=reasons),
+            access=widened_by_objects(access, tally.widest_read),
             objects_listed=tally.listed,
             objects_readable=dict(tally.readable),
             objects_inspected=tally.inspected,

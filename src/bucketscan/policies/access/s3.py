@@ -346,9 +346,8 @@ def _second_opinion(facts: S3BucketFacts, policy: _Policy) -> tuple[str, ...]:
         return ()
     ungated = replace(policy, gate=Gate(GateState.OPEN))
     bucket_arn = BUCKET_ARN.format(bucket=policy.bucket)
-    parts = (
-        ungated.grants(READ_ACTIONS + OBJECT_WRITE_ACTIONS, None)
-        + ungated.grants(LIST_ACTIONS + BUCKET_WRITE_ACTIONS, bucket_arn)
+    parts = ungated.grants(READ_ACTIONS + OBJECT_WRITE_ACTIONS, None) + ungated.grants(
+        LIST_ACTIONS + BUCKET_WRITE_ACTIONS, bucket_arn
     )
     ours = any(part.exposure in (Exposure.PUBLIC, Exposure.AUTHENTICATED) for part in parts)
     theirs = facts.policy_is_public
@@ -381,7 +380,12 @@ def _object_acl_parts(obj: StoredObject, acl: _Acl, arn: str) -> list[_Part]:
         return [_Part(Exposure.UNKNOWN, f"not S3 object facts: {type(facts).__name__}")]
     why = _unread(facts, S3Fact.OBJECT_ACL)
     if why is not None or facts.acl is None:
-        return [_Part(Exposure.UNKNOWN, f"object ACL could not be read ({why or 'not fetched'})")]
+        unread = f"object ACL could not be read ({why or 'not fetched'})"
+        blocked, labels = acl.policy.denied("s3:GetObject", _exact(arn))
+        if blocked >= ANYONE:  # whatever the ACL grants, a Deny takes it from every outsider
+            denies = ", ".join(labels)
+            return [_Part(Exposure.PRIVATE, f"{unread}; bucket policy Deny {denies} covers it")]
+        return [_Part(Exposure.UNKNOWN, unread)]
     return acl.parts(facts.acl, _OBJECT_READ_PERMISSIONS, "object", "s3:GetObject", _exact(arn))
 
 
