@@ -13,12 +13,12 @@ import jsonschema
 import pytest
 
 from bucketscan.metering import Meter
+from bucketscan.policies.severity import Severity
 from bucketscan.providers.memory import MemoryBucket, MemoryProvider
 from bucketscan.records.common import BucketRef, Exposure, split_keys
 from bucketscan.records.content import Category, Classification, Signal, Strength
 from bucketscan.records.s3 import S3BucketFacts, S3Grant, S3Grantee, S3ObjectFacts
 from bucketscan.scanner.analyzer import Analysis
-from bucketscan.scanner.findings import Severity
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.report.jsonl_writer import JsonLinesWriter

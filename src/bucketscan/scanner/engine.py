@@ -20,6 +20,7 @@ from bucketscan.policies.exposure import (
     widened_by_objects,
 )
 from bucketscan.policies.keys import redact_key, scrub
+from bucketscan.policies.severity import severity
 from bucketscan.providers.base import Provider, error_kind
 from bucketscan.records.common import (
     Bucket,
@@ -37,7 +38,7 @@ from bucketscan.records.common import (
 from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
-from bucketscan.scanner.findings import BucketResult, Finding, UnreadableObject, severity
+from bucketscan.scanner.findings import BucketResult, Finding, UnreadableObject
 from bucketscan.scanner.interrupt import GRACE_S, Stop
 from bucketscan.scanner.meta import Interruption
 from bucketscan.scanner.options import ScanOptions

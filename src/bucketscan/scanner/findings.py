@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bucketscan.policies.exposure import bucket_missing, bucket_possibly_exposed, possibly_exposed
+from bucketscan.policies.severity import Severity
 from bucketscan.records.common import BucketAccess, BucketRef, Exposure
 from bucketscan.records.content import Category, Signal
-
-
-class Severity(StrEnum):
-    """How urgent a finding is."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-_SEVERITY: dict[tuple[Exposure, Category], Severity] = {
-    (Exposure.PUBLIC, Category.ID_DOCUMENT): Severity.CRITICAL,
-    (Exposure.PUBLIC, Category.RESUME): Severity.HIGH,
-    (Exposure.AUTHENTICATED, Category.ID_DOCUMENT): Severity.HIGH,
-    (Exposure.AUTHENTICATED, Category.RESUME): Severity.MEDIUM,
-    (Exposure.UNKNOWN, Category.ID_DOCUMENT): Severity.HIGH,
-    (Exposure.UNKNOWN, Category.RESUME): Severity.MEDIUM,
-}
-
-
-def severity(exposure: Exposure, category: Category) -> Severity:
-    """Severity of a sensitive file given who can read it."""
-    return _SEVERITY.get((exposure, category), Severity.LOW)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,12 @@ import re
 from typing import TextIO
 
 from bucketscan.policies.keys import visible
+from bucketscan.policies.severity import Severity
 from bucketscan.scanner.cost import retry_note
 from bucketscan.scanner.findings import (
     BucketResult,
     Finding,
     ScanSummary,
-    Severity,
     UnreadableObject,
 )
 from bucketscan.scanner.meta import ScanMeta
