@@ -70,12 +70,18 @@ class ArmFake:
 
 
 def storage_account(
-    name: str, allow: bool | None, blob_endpoint: str, web: str | None = None
+    name: str,
+    allow: bool | None,
+    blob_endpoint: str,
+    web: str | None = None,
+    network: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ARM JSON of one storage account (allowBlobPublicAccess omitted when `allow` is None)."""
+    """The ARM JSON of one storage account (allowBlobPublicAccess omitted when `allow` is None;
+    `network` adds publicNetworkAccess and networkAcls properties)."""
     properties: dict[str, Any] = {
         "provisioningState": "Succeeded",
         "primaryEndpoints": {"blob": f"{blob_endpoint}/", "web": web},
+        **(network or {}),
     }
     if allow is not None:
         properties["allowBlobPublicAccess"] = allow
@@ -120,3 +126,18 @@ def _arm_handler(fake: ArmFake) -> type[JsonHandler]:
 def arm_fake(fake: ArmFake) -> AbstractContextManager[str]:
     """A fake of ARM's storageAccounts list endpoint on a free port; its base URL."""
     return serve_http(_arm_handler(fake))
+
+
+def firewall(default: str, *ranges: str, subnets: int = 0) -> dict[str, Any]:
+    """networkAcls as ARM describes them: a default action, IP rules and subnet rules."""
+    vnet = "/subscriptions/sub/resourceGroups/hr-rg/providers/Microsoft.Network/virtualNetworks/v"
+    return {
+        "networkAcls": {
+            "defaultAction": default,
+            "bypass": "AzureServices",
+            "ipRules": [{"value": value, "action": "Allow"} for value in ranges],
+            "virtualNetworkRules": [
+                {"id": f"{vnet}/subnets/s{index}", "action": "Allow"} for index in range(subnets)
+            ],
+        }
+    }

@@ -12,7 +12,13 @@ from bucketscan.policies.access.azure import (
     evaluate_object,
     needs_object_facts,
 )
-from bucketscan.records.azure import ACCOUNT_FACT, LEVEL_FACT, WEBSITE_FACT, AzureContainerFacts
+from bucketscan.records.azure import (
+    ACCOUNT_FACT,
+    LEVEL_FACT,
+    WEBSITE_FACT,
+    AzureContainerFacts,
+    NetworkRules,
+)
 from bucketscan.records.common import Bucket, BucketRef, Exposure, StoredObject
 from bucketscan.records.gcs import GcsBucketFacts
 from bucketscan.records.unreadable import Unreadable
@@ -26,6 +32,7 @@ def container(
     level: str | None,
     website: bool | None = False,
     name: str = "uploads",
+    network: NetworkRules | None = None,
 ) -> Bucket:
     """A container record; facts left unread carry the reason a provider would record."""
     unreadable = []
@@ -40,6 +47,7 @@ def container(
         allow_blob_public_access=allow,
         static_website=website,
         unreadable=tuple(unreadable),
+        network=network,
     )
     return Bucket(BucketRef("azure", "acme", name), facts)
 
@@ -158,3 +166,65 @@ def test_registered_for_azure() -> None:
         "bucketscan.policies.access.registry", exc_type=ImportError
     )  # needs the S3 evaluator too
     assert registry.EVALUATORS["azure"] is EVALUATOR
+
+
+FIREWALL = NetworkRules(default_action="Deny", ip_rules=("203.0.113.0/24",), virtual_networks=1)
+
+# (network rules, container level, website, read, list, a reason part; None: no network reason)
+NETWORK_CASES = [
+    (None, "container", False, PUB, PUB, None),  # not read: nothing assumed
+    (NetworkRules(public_network_access="Enabled"), "container", False, PUB, PUB, None),
+    (NetworkRules(default_action="Allow"), "blob", False, PUB, PRIV, None),
+    (NetworkRules(public_network_access="Disabled"), "container", False, PRIV, PRIV, "disabled"),
+    (NetworkRules(public_network_access="Disabled"), None, False, PRIV, PRIV, "disabled"),
+    (FIREWALL, "container", False, PRIV, PRIV, "(1 IP rules and 1 virtual networks)"),
+    (FIREWALL, "off", True, PRIV, PRIV, "firewall admits only listed networks"),
+    (NetworkRules(default_action="Deny"), "blob", False, PRIV, PRIV, "(0 IP rules and 0 virtual"),
+    (NetworkRules(default_action="Deny", ip_rules=("10.0.0.0/7",)), "blob", False, PUB, PRIV, None),
+    (
+        NetworkRules(default_action="Deny", ip_rules=("0.0.0.0/1", "128.0.0.0/1")),
+        "blob",
+        False,
+        PUB,
+        PRIV,
+        None,
+    ),
+    (
+        NetworkRules(default_action="Deny", ip_rules=("2001:db8::/31",)),
+        "blob",
+        False,
+        PUB,
+        PRIV,
+        None,
+    ),
+    (NetworkRules(default_action="Deny", ip_rules=("not-an-ip",)), "blob", False, PUB, PRIV, None),
+    (
+        NetworkRules(default_action="deny", ip_rules=("198.51.100.7",)),
+        "blob",
+        False,
+        PRIV,
+        PRIV,
+        "firewall admits only listed networks",
+    ),
+    (NetworkRules(public_network_access="SecuredByPerimeter"), "blob", False, PUB, PRIV, None),
+    (FIREWALL, "off", False, PRIV, PRIV, None),  # private already: the firewall adds no reason
+]
+
+
+@pytest.mark.parametrize(("network", "level", "website", "read", "listing", "part"), NETWORK_CASES)
+def test_network_rules_keep_the_internet_out_or_not(
+    network: NetworkRules | None,
+    level: str | None,
+    website: bool,
+    read: Exposure,
+    listing: Exposure,
+    part: str | None,
+) -> None:
+    name = WEB if website else "uploads"
+    access = evaluate_bucket(container(True, level, website, name, network))
+    assert (access.read, access.list, access.write) == (read, listing, PRIV)
+    network_reasons = [line for line in access.reasons if "restricted by network" in line]
+    if part is None:
+        assert not network_reasons, access.reasons
+    else:
+        assert len(network_reasons) == 1 and part in network_reasons[0], access.reasons

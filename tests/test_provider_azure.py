@@ -21,6 +21,7 @@ from azure_emulators import (
     StaticToken,
     arm_fake,
     azurite,
+    firewall,
     free_port,
     storage_account,
 )
@@ -294,6 +295,30 @@ def arm(emulator: Azurite) -> Iterator[tuple[ArmFake, str]]:
                 storage_account(ARCHIVE, False, emulator.blob_endpoint(ARCHIVE)),
             ],
             "legacy": [storage_account(HR, None, emulator.blob_endpoint(HR))],
+            "firewalled": [
+                storage_account(
+                    HR,
+                    True,
+                    emulator.blob_endpoint(HR),
+                    network=firewall("Deny", "203.0.113.0/24", subnets=2),
+                )
+            ],
+            "wide-firewall": [
+                storage_account(
+                    HR,
+                    True,
+                    emulator.blob_endpoint(HR),
+                    network=firewall("Deny", "0.0.0.0/1", "128.0.0.0/1"),
+                )
+            ],
+            "private-only": [
+                storage_account(
+                    HR,
+                    True,
+                    emulator.blob_endpoint(HR),
+                    network={"publicNetworkAccess": "Disabled"},
+                )
+            ],
         }
     )
     with arm_fake(fake) as url:
@@ -359,6 +384,9 @@ def test_subscription_accounts_scan_each_account_with_its_flag(
         ("sub", PUB, "allowBlobPublicAccess=true"),
         ("legacy", PUB, "unset on the account, which Azure treats as allowed"),
         ("nobody", PUB, "management plane not read: HttpResponseError"),
+        ("firewalled", PRIV, "firewall admits only listed networks (1 IP rules and 2 virtual"),
+        ("wide-firewall", PUB, "allowBlobPublicAccess=true"),
+        ("private-only", PRIV, "restricted by network: public network access is disabled"),
     ],
 )
 def test_open_azure_reads_the_flag_of_the_given_account(

@@ -28,6 +28,7 @@ from bucketscan.records.azure import (
     WEB_CONTAINER,
     WEBSITE_FACT,
     AzureContainerFacts,
+    NetworkRules,
 )
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.unreadable import Unreadable
@@ -118,8 +119,10 @@ class AzureProvider:
         web_endpoint: str | None = None,
         breaker: Breaker | None = None,
         cap: ConcurrencyCap | None = None,
+        network: NetworkRules | None = None,
     ) -> None:
         self._service = service
+        self._network = network
         self._breaker = breaker or Breaker()
         self._cap = cap or ConcurrencyCap()
         self.account = account
@@ -176,6 +179,7 @@ class AzureProvider:
             static_website=website,
             unreadable=tuple(unreadable),
             web_endpoint=self._web_endpoint,
+            network=self._network,
         )
         errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
         return Bucket(ref, facts, errors)
@@ -430,6 +434,7 @@ def open_azure(
         meter=meter,
         page_size=page_size,
         web_endpoint=None if match is None else match.web_endpoint,
+        network=None if match is None else match.network,
     )
     _probe(service, provider.account_url, container_names)
     return provider
@@ -454,6 +459,7 @@ def subscription_accounts(
             meter=meter,
             page_size=page_size,
             web_endpoint=account.web_endpoint,
+            network=account.network,
         )
         for account in accounts
         if account.blob_endpoint

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from azure.mgmt.storage import StorageManagementClient
 
 from bucketscan.metering import Meter
 from bucketscan.providers.azure_metering import response_hook
+from bucketscan.records.azure import NetworkRules
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class StorageAccount:
     blob_endpoint: str | None = None
     web_endpoint: str | None = None
     resource_group: str | None = None
+    network: NetworkRules | None = None
 
 
 def management_client(
@@ -50,7 +53,26 @@ def _account(item: Any) -> StorageAccount:
         blob_endpoint=None if endpoints is None else endpoints.blob,
         web_endpoint=None if endpoints is None else endpoints.web,
         resource_group=_resource_group(str(item.id or "")),
+        network=_network(item),
     )
+
+
+def _network(item: Any) -> NetworkRules:
+    """The account's publicNetworkAccess and firewall rules from the SDK's model."""
+    rules = item.network_rule_set
+    return NetworkRules(
+        public_network_access=_enum_text(item.public_network_access),
+        default_action=None if rules is None else _enum_text(rules.default_action),
+        ip_rules=tuple(str(rule.ip_address_or_range) for rule in (rules and rules.ip_rules) or ()),
+        virtual_networks=len((rules and rules.virtual_network_rules) or ()),
+    )
+
+
+def _enum_text(value: Any) -> str | None:
+    """The wire value of an SDK enum ("Deny"), not its Python name ("DefaultAction.DENY")."""
+    if value is None:
+        return None
+    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
 def _resource_group(resource_id: str) -> str | None:

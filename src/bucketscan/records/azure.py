@@ -8,6 +8,16 @@ from bucketscan.records.unreadable import Unreadable
 
 
 @dataclass(frozen=True)
+class NetworkRules:
+    """An account's network gate: publicNetworkAccess and its firewall (networkAcls)."""
+
+    public_network_access: str | None = None  # "Enabled", "Disabled", "SecuredByPerimeter"
+    default_action: str | None = None  # "Allow" or "Deny" (only listed networks)
+    ip_rules: tuple[str, ...] = ()  # addresses and CIDR ranges the firewall admits
+    virtual_networks: int = 0  # virtual network subnets it admits
+
+
+@dataclass(frozen=True)
 class AzureContainerFacts:
     """A container's level ("off", "blob", "container") and its account's gate; None = not read."""
 
@@ -17,6 +27,7 @@ class AzureContainerFacts:
     static_website: bool | None = False
     unreadable: tuple[Unreadable, ...] = ()
     web_endpoint: str | None = None
+    network: NetworkRules | None = None  # None: the management plane was not read
 
 
 # Names of the facts in `AzureContainerFacts.unreadable`, shared by the provider and the evaluator.

@@ -3,8 +3,10 @@
 Example: a container at level ``blob`` in an account whose ``allowBlobPublicAccess`` is true is
 judged read=public (anyone can download a blob by name), list=private, write=private. The same
 container in an account with ``allowBlobPublicAccess`` false is private: the account flag voids
-every container level. The ``$web`` container is readable by anyone through the static website
-endpoint whenever static website hosting is on, whatever its level and the account flag.
+every container level. An account whose ``publicNetworkAccess`` is Disabled, or whose firewall
+(``networkAcls``) denies by default and admits only listed networks, is "restricted by network".
+The ``$web`` container is readable by anyone through the static website endpoint whenever static
+website hosting is on, whatever its level and the account flag.
 Anonymous Blob access has no "any signed-in user" audience, so verdicts are never AUTHENTICATED.
 """
 
@@ -13,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bucketscan.policies.access.evaluator import Evaluator
+from bucketscan.policies.access.networks import broad, networks
 from bucketscan.records.azure import (
     ACCOUNT_FACT,
     LEVEL_FACT,
     WEB_CONTAINER,
     WEBSITE_FACT,
     AzureContainerFacts,
+    NetworkRules,
 )
 from bucketscan.records.common import (
     Bucket,
@@ -57,12 +61,27 @@ def evaluate_bucket(bucket: Bucket) -> BucketAccess:
     level = _container_level(facts)
     website = _static_website(bucket.name, facts)
     reasons = (*level.reasons, *website.reasons, _WRITE_REASON)
-    return BucketAccess(
-        read=widest(level.read, website.read),
-        list=widest(level.list, website.list),
-        write=PRIVATE,
-        reasons=reasons,
-    )
+    read, listing = widest(level.read, website.read), widest(level.list, website.list)
+    closed = _network_gate(facts.network)
+    if closed is not None and (read, listing) != (PRIVATE, PRIVATE):
+        return BucketAccess(PRIVATE, PRIVATE, PRIVATE, (*reasons, closed))
+    return BucketAccess(read=read, list=listing, write=PRIVATE, reasons=reasons)
+
+
+def _network_gate(network: NetworkRules | None) -> str | None:
+    """Why the account's network rules keep the internet out, or None when they do not (or
+    were not read: then nothing is assumed)."""
+    if network is None:
+        return None
+    if (network.public_network_access or "").casefold() == "disabled":
+        return "restricted by network: public network access is disabled on the account"
+    if (network.default_action or "").casefold() != "deny":
+        return None
+    ranges = networks(network.ip_rules)
+    if ranges is None or broad(ranges):
+        return None  # a firewall admitting a range this broad admits the internet
+    listed = f"{len(ranges)} IP rules and {network.virtual_networks} virtual networks"
+    return f"restricted by network: the account's firewall admits only listed networks ({listed})"
 
 
 def needs_object_facts(bucket: Bucket) -> bool:

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from bucketscan.policies.access.networks import broad, networks
 from bucketscan.policies.access.s3_policy import Condition
 from bucketscan.records.common import Exposure
 
@@ -95,8 +96,6 @@ RESTRICTING: dict[str, Callable[[str], bool]] = {
     "s3:dataaccesspointarn": _account_fixed,
     "s3:dataaccesspointaccount": _no_wildcard,
 }
-# [PUBLIC] Source-address ranges broader than these prefixes are public.
-_NARROWEST_PUBLIC = {4: 8, 6: 32}
 # [KEYS] Values an anonymous request carries; other principal keys it lacks.
 ANONYMOUS_VALUES = {"aws:principaltype": "Anonymous", "aws:userid": "anonymous"}
 _PRINCIPAL = frozenset(
@@ -322,28 +321,18 @@ def _admitted_ip(operator: _Operator, condition: Condition, text: str) -> Verdic
     if operator.base == "null":
         holds = not _when_absent(operator, condition)
         return Verdict(ANYONE if holds else NOBODY, f"condition {text} on an always-present key")
-    networks = _networks(condition.values)
-    if networks is None:
+    ranges = networks(condition.values)
+    if ranges is None:
         return Verdict(ANYONE, f"condition {text}: address not understood; treated as public")
     if operator.negated:
-        if any(network in networks for network in _EVERY_ADDRESS):
+        if any(network in ranges for network in _EVERY_ADDRESS):
             return Verdict(NOBODY, f"condition {text} excludes every address")
         return Verdict(ANYONE, f"condition {text} still admits every other address")
-    broad = [n for n in networks if n.prefixlen < _NARROWEST_PUBLIC[n.version]]
-    if broad:
-        shown = ", ".join(str(network) for network in broad)
+    wide = broad(ranges)
+    if wide:
+        shown = ", ".join(str(network) for network in wide)
         return Verdict(ANYONE, f"condition {text} admits ranges broader than /8 or /32 ({shown})")
     return Verdict(NOBODY, f"restricted to source addresses by condition {text}")
-
-
-def _networks(
-    values: tuple[str, ...],
-) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
-    """The CIDRs of the values; None when one does not parse."""
-    try:
-        return [ipaddress.ip_network(value, strict=False) for value in values]
-    except ValueError:
-        return None
 
 
 def caught(condition: Condition) -> Verdict:
@@ -355,10 +344,10 @@ def caught(condition: Condition) -> Verdict:
         if operator.base == "null":
             holds = not _when_absent(operator, condition)
             return Verdict(ANYONE if holds else NOBODY, f"Deny condition {text}")
-        networks = _networks(condition.values)
-        if networks is None:
+        ranges = networks(condition.values)
+        if ranges is None:
             return Verdict(NOBODY, f"Deny condition {text}: address not understood")
-        everything = any(network in networks for network in _EVERY_ADDRESS)
+        everything = any(network in ranges for network in _EVERY_ADDRESS)
         if operator.negated or everything:
             return Verdict(ANYONE, f"Deny condition {text} applies to the internet at large")
         return Verdict(NOBODY, f"Deny condition {text} applies only to some addresses")
