@@ -45,6 +45,9 @@ def _image_doc(text: str, cues: ImageCues | None = None) -> Document:
         ("INDMIDUALNUMBER CARD", "Individual Number Card", True),  # two edits in a long label
         ("INDMIDUAL NUMBR CAR", "Individual Number Card", False),  # four
         ("IDENTTYCAPD", "IDENTITY CARD", False),  # two edits in a short one
+        ("健康保院被保除者証", "健康保険被保険者証", True),  # 険 read as kanji of its shape
+        ("被保院者", "被保険者", True),
+        ("被守院院", "被保険者", False),  # a look-alike and two misreads
     ],
 )
 def test_labels_tolerate_look_alikes_and_one_misread(text: str, label: str, found: bool) -> None:
@@ -155,6 +158,7 @@ def test_a_passport_data_line_is_no_card_zone_line() -> None:
         ("CARD 2026", 0),
         ("平成元年3月31日生 令和 7年3月31日まで有効", 2),  # Japanese era dates
         ("平成年3月31日", 0),
+        ("専成元年2月11日生 中日単式年3月20日", 1),  # an era misread; a year misread
     ],
 )
 def test_filled_values(text: str, count: int) -> None:
@@ -285,3 +289,34 @@ def test_a_box_inside_a_page_s_content_is_not_its_card() -> None:
     assert images._filling(CardQuad(photo, "id1", 1.81, "quad", True), content) is None
     whole = CardQuad(card, "id1", 1.44, "quad", True)
     assert images._filling(whole, content) is whole
+
+
+def test_a_data_line_whose_fillers_were_all_lost_is_a_zone_when_every_check_passes() -> None:
+    first, second = _lines()
+    bare_first, bare_second = first.replace("<", ""), second.replace("<", "")
+    code, signal = partial_zone(f"PASSPORT\n{bare_first}\n{bare_second}") or ("", None)
+    assert code == "P" and signal is not None and "3 of 3" in signal.reason
+    assert signal.snippet is not None and not any(char.isdigit() for char in signal.snippet)
+    assert partial_zone(bare_second)[0] == "?"  # type: ignore[index]  # no line 1: code unknown
+    expiry_check = 27
+    wrong = bare_second[:expiry_check] + str((int(bare_second[expiry_check]) + 1) % 10)
+    assert partial_zone(f"{bare_first}\n{wrong}{bare_second[expiry_check + 1 :]}") is None
+    no_sex = bare_second[:20] + "Q" + bare_second[21:]
+    assert partial_zone(no_sex) is None
+    result = classify_document(_image_doc(f"PASSPORT\n{bare_first}\n{bare_second}"))
+    assert result.document_type == "passport"
+    typed = Document("x.txt", "text/plain", (Page(f"{bare_first}\n{bare_second}", "text"),))
+    assert classify_document(typed).category is None  # in typed text a bare line is no zone
+
+
+HEALTH_CARD = "健康保院被保者証本人\n生年月日 平成7年7月21日 性別 男\n交付 平線30年10月10日"
+
+
+def test_a_health_insurance_card_is_known_by_its_outline_title_and_fields() -> None:
+    faceless = dataclasses.replace(CARD, faces=0, face_side=None)
+    result = classify_document(_image_doc(HEALTH_CARD, faceless))
+    assert result.document_type == "health_insurance_jp"
+    assert any("carries no portrait" in signal.reason for signal in result.evidence)
+    assert classify_document(_image_doc(HEALTH_CARD)).category is None  # no card outline
+    other = dataclasses.replace(faceless, card_shape="id3")
+    assert classify_document(_image_doc(HEALTH_CARD, other)).category is None

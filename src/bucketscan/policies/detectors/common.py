@@ -23,7 +23,8 @@ _DATE = re.compile(
     r"(?<![0-9])(?:[0-3]?[0-9][./\-][01]?[0-9][./\-](?:19|20)[0-9]{2}"
     r"|(?:19|20)[0-9]{2}[./\-][01]?[0-9][./\-][0-3]?[0-9]"
     rf"|[0-3]?[0-9][ \t]?(?:{_MONTHS})[A-Z]*[ \t]?(?:19|20)?[0-9]{{2}}"
-    r"|(?:(?:19|20)[0-9]{2}|(?:昭和|平成|令和)[ \t]*(?:元|[0-9]{1,2}))"
+    # An era year whatever its era's name was read as (平成 as 専成): 年, 月 and 日 say date.
+    r"|(?:(?:19|20)[0-9]{2}|(?:元|[0-9]{1,2}))"
     r"年[ \t]*[01]?[0-9][ \t]*月[ \t]*[0-3]?[0-9][ \t]*日)(?![0-9])",
     re.IGNORECASE,
 )
@@ -92,9 +93,12 @@ def _cues(doc: Document) -> tuple[ImageCues, ...]:
     return tuple(page.cues for page in doc.pages if page.cues is not None)
 
 
-def card_signal(detector: str, doc: Document, *shapes: CardShape) -> Signal | None:
+def card_signal(
+    detector: str, doc: Document, *shapes: CardShape, portrait: bool = True
+) -> Signal | None:
     """Card layout: a card of one of `shapes` and a face together are one medium cue; either
-    alone is weak.
+    alone is weak. A card that carries no portrait (a health-insurance card) is medium by its
+    outline alone.
 
     A face on a card-shaped object is what an identity card looks like, but neither proves a
     document on its own (portraits have faces, loyalty and business cards are card-shaped),
@@ -105,6 +109,9 @@ def card_signal(detector: str, doc: Document, *shapes: CardShape) -> Signal | No
     with_face = [cue for cue in shaped if cue.faces >= 1]
     if with_face:
         reason = f"{with_face[0].card_shape} card shape with a face"
+        return Signal(detector, "card_layout", Strength.MEDIUM, reason)
+    if shaped and not portrait:
+        reason = f"{shaped[0].card_shape} card shape (the card carries no portrait)"
         return Signal(detector, "card_layout", Strength.MEDIUM, reason)
     if shaped:
         return Signal(detector, "card_shape", Strength.WEAK, f"{shaped[0].card_shape} card shape")

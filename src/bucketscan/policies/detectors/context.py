@@ -23,11 +23,12 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-# Small and full-size kana read for each other (セキュリティ as セキユリテイ), and katakana read
-# as the kanji or punctuation they look like (カード as 力一ド).
+# Small and full-size kana read for each other (セキュリティ as セキユリテイ), katakana read
+# as the kanji or punctuation they look like (カード as 力一ド), and kanji that share all but a
+# stroke or a radical at low resolution (保険 as 保験, 保院, 保除).
 _LOOKALIKES = (
     "ァア ィイ ゥウ ェエ ォオ ッツ ャヤ ュユ ョヨ ぁあ ぃい ぅう ぇえ ぉお っつ ゃや ゅゆ ょよ"
-    " ー一—－ カ力 ロ口 エ工 ニ二 ハ八 タ夕 ト卜"
+    " ー一—－ カ力 ロ口 エ工 ニ二 ハ八 タ夕 ト卜 険験検院除"
 )
 _READ_AS = {char: f"[{group}]" for group in _LOOKALIKES.split() for char in group}
 

@@ -125,7 +125,9 @@ def read_title(family: Family, doc: Document) -> Signal | None:
 def read_card(family: Family, doc: Document) -> Signal | None:
     """A card of the family's shapes and a face, on an image."""
     return (
-        card_signal(family.name, doc, *family.shapes) if family.shapes and is_image(doc) else None
+        card_signal(family.name, doc, *family.shapes, portrait=family.portrait)
+        if family.shapes and is_image(doc)
+        else None
     )
 
 
@@ -149,6 +151,7 @@ class Family:
     keywords: tuple[str, ...] = ()  # more words that pass the prefilter
     numbers: tuple[NumberRule, ...] = ()  # ways its number is printed: the best reading counts
     shapes: frozenset[CardShape] = frozenset()  # its card formats; none: no card layout signal
+    portrait: bool = True  # whether its cards carry the holder's photograph
     variants: tuple[tuple[DocumentType, tuple[str, ...]], ...] = ()  # types their words choose
     prefilter: Callable[[Document], bool] | None = None  # passes the prefilter too
     sources: tuple[Source, ...] = SOURCES  # the signals read, in the order reports show

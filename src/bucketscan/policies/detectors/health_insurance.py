@@ -12,7 +12,7 @@ from stdnum import luhn
 from bucketscan.policies.detectors.context import Lexicon
 from bucketscan.policies.detectors.family import Family, NumberRule, Window
 from bucketscan.policies.redact import mask_number
-from bucketscan.records.content import DocumentType
+from bucketscan.records.content import CardShape, DocumentType
 
 # OCR keeps the label's head even when it garbles its last character (保険者番号 -> 保険者番弓).
 _AFTER_LABEL = Window(("保険者番号", "保険者番", "保険者No"), 20, 0, where=" after its label")
@@ -57,4 +57,6 @@ HEALTH_INSURANCE = Family(
     labels=LABELS,
     titles=("被保険者証", "保険者番号", "資格確認書", "資格情報のお知らせ", "組合員証", "健康保険"),
     numbers=(_insurer_number(8, _AFTER_LABEL, _ON_CARD), _insurer_number(6, _AFTER_LABEL)),
+    shapes=frozenset({CardShape.ID1}),
+    portrait=False,
 )

@@ -401,12 +401,54 @@ def _cut_short(line: str, length: int) -> list[str]:
     return list(dict.fromkeys(_variants(line, length) + cut))
 
 
+_BARE_LINE = re.compile(rf"[A-Z0-9]{{{_MIN_PARTIAL},46}}")
+
+
+def _date_like(field: str) -> bool:
+    """YYMMDD with a month and a day that exist."""
+    return field.isdigit() and 1 <= int(field[2:4]) <= 12 and 1 <= int(field[4:6]) <= 31
+
+
+def _bare_data_line(line: str) -> str | None:
+    """The layout of a data line whose fillers OCR lost entirely (TD3, TD2, or "TD3/TD2" when
+    cut too short to tell), when its number, birth and expiry check digits all pass in place,
+    its dates are dates, a sex marker stands between them and a country code before them. With
+    no filler to show a zone, all three checks must hold, not two."""
+    if not _BARE_LINE.fullmatch(line):
+        return None
+    typed = _typed(line, _TD3_FIELDS)  # both layouts place these fields alike
+    checks = (
+        _check(typed[0:9], typed[9]),
+        _check(typed[13:19], typed[19]),
+        _check(typed[21:27], typed[27]),
+    )
+    shaped = typed[20] in _SEXES and _code_like(line[10:13])
+    if not (shaped and all(checks) and _date_like(typed[13:19]) and _date_like(typed[21:27])):
+        return None
+    return "TD3" if len(line) > max(_COMPOSITES) - 4 else "TD2" if len(line) >= 36 else "TD3/TD2"
+
+
+def _bare_zone(text: str) -> tuple[str, Signal] | None:
+    """A data line read without its fillers (see `_bare_data_line`); the line above it names
+    the document code when it starts like a zone's line 1."""
+    lines = [re.sub(r"\s", "", raw).upper() for raw in text.splitlines()]
+    for index, line in enumerate(lines):
+        layout = _bare_data_line(line)
+        if layout is None:
+            continue
+        above = lines[index - 1] if index else ""
+        code = above[0] if above[:1] in tuple(_KNOWN_CODES) and above[1:2].isalpha() else _UNREAD
+        return code, _partial_signal(layout, code, mask_mrz_line(line), checks=3)
+    return None
+
+
 def partial_zone(text: str) -> tuple[str, Signal] | None:
     """An MRZ that OCR read with a field garbled or hidden: a TD3 name line above a data line,
     or TD1 lines 1 and 2, two of whose three field check digits pass and the third is
     unreadable. Strong: nothing but a machine-readable zone prints lines of that shape, and two
-    check digits passing in place are no accident. Field types are translated, but no
-    check-guided swaps are tried: they would let a wrong number pass its check digit."""
+    check digits passing in place are no accident; or a data line whose fillers were all lost,
+    every field check digit passing. Field types are translated, but no check-guided swaps are
+    tried: they would let a wrong number pass its check digit."""
     lines = _candidate_lines(text, unreadable=_MAX_UNREAD)
     for previous, line in itertools.pairwise(lines):
         layout = _partial_layout(line) if _name_line(previous) else None
@@ -417,15 +459,15 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
             code = previous[0] if previous[0] in "IAC" else _UNREAD
             masked = f"{mask_mrz_line(previous)} / {mask_mrz_line(line)}"
             return code, _partial_signal("TD1", code, masked)
-    return None
+    return _bare_zone(text)
 
 
-def _partial_signal(layout: str, code: str, snippet: str) -> Signal:
+def _partial_signal(layout: str, code: str, snippet: str, checks: int = _PARTIAL_CHECKS) -> Signal:
     return Signal(
         NAME,
         "mrz_partial",
         Strength.STRONG,
-        f"{layout} MRZ with {_PARTIAL_CHECKS} of 3 field check digits valid (code {code})",
+        f"{layout} MRZ with {checks} of 3 field check digits valid (code {code})",
         snippet,
     )
 
