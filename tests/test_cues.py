@@ -311,3 +311,25 @@ def test_a_face_on_a_leaning_card_is_found_once_the_card_is_levelled() -> None:
 )
 def test_lean_is_what_is_left_after_the_turn(angle: float, turn: int, expected: float) -> None:
     assert lean(angle, turn) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("angle", [30.0, 45.0, 60.0])
+def test_a_card_at_any_angle_keeps_four_distinct_corners(angle: float) -> None:
+    card = Image.new("RGB", (856, 540), (200, 225, 245)).convert("RGBA").rotate(angle, expand=True)
+    table = Image.new("RGB", (card.width + 400, card.height + 400), (90, 70, 50))
+    table.paste(card, (200, 200), card)
+    found = find_card(table)
+    assert found is not None and found.kind == "id1" and found.corners is not None
+    assert len({tuple(np.round(corner)) for corner in found.corners}) == 4
+
+
+def test_a_page_lying_askew_in_a_photo_of_card_ratio_is_the_page() -> None:
+    page = _lined((620, 877), 24, (250, 250, 250)).convert("RGBA").rotate(20, expand=True)
+    photo = Image.new("RGB", (1650, 1100), (215, 210, 200))  # 3:2, the ratio of an ID-1 card
+    photo.paste(page, (400, 40), page)
+    found = find_card(photo)
+    assert found is not None and found.kind == "id3" and found.source == "quad" and found.outlined
+    square = Image.new("RGB", (1650, 1100), (215, 210, 200))
+    square.paste(_lined((620, 877), 24, (250, 250, 250)), (500, 110))
+    inside = find_card(square)  # a square box inside a card-shaped crop is one of its fields
+    assert inside is not None and inside.source == "frame"

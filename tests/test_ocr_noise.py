@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from bucketscan.policies import icao
 from bucketscan.policies.classify import classify_document
 from bucketscan.policies.detectors.common import filled_values
 from bucketscan.policies.detectors.context import label_in
@@ -320,3 +321,31 @@ def test_a_health_insurance_card_is_known_by_its_outline_title_and_fields() -> N
     assert classify_document(_image_doc(HEALTH_CARD)).category is None  # no card outline
     other = dataclasses.replace(faceless, card_shape="id3")
     assert classify_document(_image_doc(HEALTH_CARD, other)).category is None
+
+
+@pytest.mark.parametrize("read_as", ["UT", "UTOO"])
+def test_a_nationality_read_short_or_long_is_realigned(read_as: str) -> None:
+    first, second = _lines()
+    garbled = second[:10] + read_as + second[13:]  # nationality is in no check digit
+    zones = find_zones(f"{first}\n{garbled}")
+    assert zones and zones[0].complete and zones[0].lines[1][13:] == second[13:]
+
+
+def test_a_name_line_whose_fillers_were_read_as_letters_names_a_partial_zone() -> None:
+    first, second = _lines()
+    garbled_name = first.replace("<<", "KK", 1)  # the surname's end read as letters
+    short = second[:21] + "2504" + "<" * 12  # expiry misread short: a partial zone
+    other = "P<UTO" + "<" * 10 + "14"  # another reading's fragment between the two
+    code, signal = partial_zone(f"{garbled_name}\n{other}\n{short}") or ("", None)
+    assert code == "P" and signal is not None and "ERIKSSON" not in (signal.snippet or "")
+    prose = "REPUBLIC<OF<UTOPIA<SERVICES<OFFICE"  # no document code: no name line
+    assert partial_zone(f"{prose}\n{short}") is None
+
+
+def test_a_zone_checks_out_only_when_its_field_check_digits_pass() -> None:
+    first, second = _lines()
+    card = _card_lines()
+    assert icao.checks_out([first, second]) and icao.checks_out(card[1:2])
+    assert icao.checks_out(card[:1])  # a card's first line carries its number's check digit
+    wrong = second[:9] + str((int(second[9]) + 1) % 10) + second[10:]
+    assert not icao.checks_out([first, wrong, "<<<<<<<<<<", "P<UTO<<<<"])

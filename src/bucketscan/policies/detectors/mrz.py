@@ -15,11 +15,11 @@ from bucketscan.policies.detectors.context import Lexicon, any_label
 from bucketscan.policies.detectors.family import NumberRule, Window, best_number
 from bucketscan.policies.detectors.filename import filename_signal
 from bucketscan.policies.detectors.scoring import conclude, rank
+from bucketscan.policies.icao import check_digit, passes
 from bucketscan.policies.redact import mask_mrz_line
 from bucketscan.records.content import CardShape, Document, DocumentType, Evidence, Signal, Strength
 
 NAME = "mrz"
-_WEIGHTS = (7, 3, 1)
 _LINE = re.compile(r"^[A-Z0-9<]{22,56}$")  # OCR may drop trailing fillers, or read past the end
 _FILLER_RUN = re.compile(r"<{3,}")
 _FILLER_LOOKALIKES = str.maketrans(dict.fromkeys("‹〈く", "<"))  # as jpn OCR reads fillers
@@ -71,21 +71,10 @@ _PASSPORT_NUMBER = NumberRule(
     (Window(("旅券番号", "Passport No"), 60, 10),),
     pattern=re.compile(r"(?<![A-Z0-9])([A-Z]{2})(?P<digits>[0-9]{7})(?![A-Z0-9])"),
 )
+_DATA_LENGTHS = (44, 36)  # TD3 and TD2 data lines
+_NATIONALITY = (10, 13)  # where a data line's nationality sits
 _PREFILTER_CHARS = "<<"
 _KNOWN_CODES = frozenset("PIACV")
-
-
-def check_digit(field: str) -> str:
-    """The ICAO 7-3-1 check digit of a field (0-9 → 0-9, A-Z → 10-35, '<' → 0)."""
-    total = 0
-    for index, char in enumerate(field):
-        value = int(char) if char.isdigit() else ord(char) - 55 if char.isalpha() else 0
-        total += value * _WEIGHTS[index % 3]
-    return str(total % 10)
-
-
-def _ok(field: str, digit: str) -> bool:
-    return digit.isdigit() and check_digit(field) == digit
 
 
 def _translate(line: str, spans: tuple[tuple[int, int], ...], table: dict[int, str]) -> str:
@@ -100,7 +89,7 @@ def _numbers(line: str, start: int, end: int, check: int) -> list[str]:
     """The line as read if its number field passes its check digit; otherwise every reading
     with OCR confusion swaps (in at most `_MAX_SWAPS` ambiguous characters) that passes."""
     field, digit = line[start:end], line[check]
-    if _ok(field, digit):
+    if passes(field, digit):
         return [line]
     ambiguous = [index for index, char in enumerate(field) if char in _SWAPS][:_MAX_SWAPS]
     options = [field[index] + _SWAPS[field[index]] for index in ambiguous]
@@ -109,7 +98,7 @@ def _numbers(line: str, start: int, end: int, check: int) -> list[str]:
         chars = list(field)
         for index, char in zip(ambiguous, choice, strict=True):
             chars[index] = char
-        if _ok("".join(chars), digit):
+        if passes("".join(chars), digit):
             found.append(line[:start] + "".join(chars) + line[end:])
     return found or [line]
 
@@ -141,6 +130,10 @@ def _variants(line: str, length: int) -> list[str]:
     character OCR added dropped, or one filler it lost put back (check digits then tell which
     reading is right)."""
     found = [fitted] if (fitted := _fit(line, length)) else []
+    # A nationality read as two or four characters, realigned: only behind a number that
+    # passes its check digit in place, so that no other shift of the line is compensated.
+    if length in _DATA_LENGTHS and passes(line[0:9], line[9]):
+        found += [fitted for shifted in _realigned(line) if (fitted := _fit(shifted, length))]
     if len(line) > length:  # the page's edge or a shadow read as more characters
         found.append(line[:length])
     if len(line) == length + 1:
@@ -148,6 +141,19 @@ def _variants(line: str, length: int) -> list[str]:
     elif len(line) == length - 1:
         found += [line[:i] + "<" + line[i:] for i in range(len(line) + 1)]
     return list(dict.fromkeys(found))
+
+
+def _realigned(line: str) -> list[str]:
+    """A data line whose nationality (three letters after the number and its check digit) OCR
+    read as one character short or long, with the fields after it moved back in place. The
+    nationality is in no check digit, so "<" stands in for a lost letter."""
+    start, end = _NATIONALITY
+    return [
+        line[:start]
+        + line[start : start + width].ljust(end - start, "<")[: end - start]
+        + line[start + width :]
+        for width in (end - start - 1, end - start + 1)
+    ]
 
 
 def _fit(line: str, length: int) -> str | None:
@@ -190,21 +196,25 @@ def _verdict(fields_ok: bool, composite: str, composite_ok: bool) -> bool | None
 
 def td3_line2_valid(line: str) -> bool | None:
     """TD3 check digits (number, birth, expiry, personal number, composite); see `_verdict`."""
-    personal_ok = _ok(line[28:42], line[42]) or (set(line[28:43]) <= {"<", "0"})
+    personal_ok = passes(line[28:42], line[42]) or (set(line[28:43]) <= {"<", "0"})
     fields = (
-        _ok(line[0:9], line[9])
-        and _ok(line[13:19], line[19])
-        and _ok(line[21:27], line[27])
+        passes(line[0:9], line[9])
+        and passes(line[13:19], line[19])
+        and passes(line[21:27], line[27])
         and personal_ok
     )
-    composite = _ok(line[0:10] + line[13:20] + line[21:43], line[43])
+    composite = passes(line[0:10] + line[13:20] + line[21:43], line[43])
     return _verdict(fields, line[43], composite)
 
 
 def td2_line2_valid(line: str) -> bool | None:
     """TD2 check digits (number, birth, expiry, composite); see `_verdict`."""
-    fields = _ok(line[0:9], line[9]) and _ok(line[13:19], line[19]) and _ok(line[21:27], line[27])
-    composite = _ok(line[0:10] + line[13:20] + line[21:35], line[35])
+    fields = (
+        passes(line[0:9], line[9])
+        and passes(line[13:19], line[19])
+        and passes(line[21:27], line[27])
+    )
+    composite = passes(line[0:10] + line[13:20] + line[21:35], line[35])
     return _verdict(fields, line[35], composite)
 
 
@@ -216,10 +226,10 @@ def td1_valid(line1: str, line2: str) -> bool:
     else:
         number, digit = line1[5:14], line1[14]
     return (
-        _ok(number, digit)
-        and _ok(line2[0:6], line2[6])
-        and _ok(line2[8:14], line2[14])
-        and _ok(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29], line2[29])
+        passes(number, digit)
+        and passes(line2[0:6], line2[6])
+        and passes(line2[8:14], line2[14])
+        and passes(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29], line2[29])
     )
 
 
@@ -306,12 +316,26 @@ _PARTIAL_CHECKS = 2  # of the zone's three field check digits (number, birth, ex
 # Data lines by length: the spans their composite check digit covers, and where it stands.
 _COMPOSITES = {44: (((0, 10), (13, 20), (21, 43)), 43), 36: (((0, 10), (13, 20), (21, 35)), 35)}
 _MAX_UNREAD = 2  # characters outside the MRZ alphabet a line of a partial zone may hold
+_NAME_LETTERS = 0.8  # share of letters in a garbled name line's names
 _HIDDEN = 6  # characters a finger or the photo's edge may hide at the start of a line
 _SEXES = "MFX<"
 
 
 def _name_line(line: str) -> bool:
     return len(line) >= 30 and bool(_NAME_LINE.match(line.translate(_TO_LETTER)))
+
+
+def _name_like(line: str) -> bool:
+    """A name line, or one whose "<<" OCR read as letters: a document code, a country code,
+    then mostly letters with a filler among them (a partial zone's data line says the rest)."""
+    rest = line[5:].replace("<", "")
+    return _name_line(line) or (
+        len(line) >= 30
+        and line[0] in _KNOWN_CODES
+        and _code_like(line[2:5])
+        and "<" in line[5:]
+        and sum(char.isalpha() for char in rest) >= _NAME_LETTERS * len(rest)
+    )
 
 
 def _named(zone: Zone) -> bool:
@@ -450,10 +474,12 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
     every field check digit passing. Field types are translated, but no check-guided swaps are
     tried: they would let a wrong number pass its check digit."""
     lines = _candidate_lines(text, unreadable=_MAX_UNREAD)
+    named = None  # the nearest name line above: another reading's lines may stand between
     for previous, line in itertools.pairwise(lines):
-        layout = _partial_layout(line) if _name_line(previous) else None
-        if layout is not None:
-            return previous[0], _partial_signal(layout, previous[0], mask_mrz_line(previous, True))
+        named = previous if _name_like(previous) else named
+        layout = _partial_layout(line) if named else None
+        if named and layout is not None:
+            return named[0], _partial_signal(layout, named[0], mask_mrz_line(named, True))
         firsts, seconds = _hidden_start(previous, 30), _hidden_start(line, 30)
         if any(_td1_partial(a, b) for a, b in itertools.product(firsts, seconds)):
             code = previous[0] if previous[0] in "IAC" else _UNREAD

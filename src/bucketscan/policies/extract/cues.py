@@ -22,6 +22,7 @@ _QUAD_FILL = 0.92  # corner quad area / hull area: below this the outline is no 
 _OPENING = 41  # px at the work size
 _FLATBED_WHITE = 235  # a background this bright in every channel is a scanner's lid
 _SHADOW_HUE = 0.04  # largest channel share difference from the table's own that still is table
+_ASKEW_DEGREES = 8.0  # a quad turned this far from the frame's axes is not printed on it
 _EDGE_MARGIN = 0.005  # share of the frame: a corner this close to the edge lies on the frame
 
 Corners = NDArray[np.float32]
@@ -35,7 +36,7 @@ class CardQuad:
     kind: str
     ratio: float
     source: str  # "quad": found inside the frame; "frame": the image itself is a tight crop
-    outlined: bool = True  # its outline contrasts with the surroundings all round
+    outlined: bool = True  # it stands apart: its outline contrasts all round, or it lies askew
 
 
 def card_kind(ratio: float, tolerance: float = RATIO_TOLERANCE) -> str | None:
@@ -49,17 +50,22 @@ def card_kind(ratio: float, tolerance: float = RATIO_TOLERANCE) -> str | None:
 
 
 def _order(points: NDArray[np.float32]) -> Corners:
-    """Corners as top-left, top-right, bottom-right, bottom-left."""
-    sums, diffs = points.sum(axis=1), np.diff(points, axis=1).ravel()
-    return np.array(
-        [
-            points[np.argmin(sums)],
-            points[np.argmin(diffs)],
-            points[np.argmax(sums)],
-            points[np.argmax(diffs)],
-        ],
-        dtype=np.float32,
-    )
+    """Corners clockwise from the top-left one (the smallest x + y).
+
+    Ordering by angle around the centre holds at any rotation; sums and differences of the
+    coordinates pick one corner twice when a card lies near 45 degrees.
+    """
+    centre = points.mean(axis=0)
+    clockwise = points[np.argsort(np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0]))]
+    start = int(np.argmin(clockwise.sum(axis=1)))
+    return np.roll(clockwise, -start, axis=0).astype(np.float32)
+
+
+def _tilt(corners: Corners) -> float:
+    """Degrees between a quad's top side and the nearest axis of the frame."""
+    (x0, y0), (x1, y1) = corners[0], corners[1]
+    angle = float(np.degrees(np.arctan2(y1 - y0, x1 - x0))) % 90
+    return min(angle, 90 - angle)
 
 
 def side_lengths(corners: Corners) -> tuple[float, float]:
@@ -157,9 +163,12 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     for binary, mode in _edge_maps(rgb):
         contours, _ = cv2.findContours(binary, mode, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
-            if cv2.contourArea(contour) < _MIN_AREA_SHARE * frame_area:
-                continue
             hull = cv2.convexHull(contour)
+            # An edge map's outline may be open where a pale card meets a pale table: its
+            # hull, not its own (near-zero) area, is what it encloses.
+            enclosed = hull if mode == cv2.RETR_LIST else contour
+            if cv2.contourArea(enclosed) < _MIN_AREA_SHARE * frame_area:
+                continue
             corners = _corners(hull)
             area = float(cv2.contourArea(corners))
             if area >= _QUAD_FILL * float(cv2.contourArea(hull)):
@@ -201,9 +210,14 @@ def find_card(image: Image.Image) -> CardQuad | None:
         ratio = max(width, height) / min(width, height)
         # A photo's perspective stretches the apparent ratio: a wider tolerance inside a frame.
         kind = card_kind(ratio, _PHOTO_TOLERANCE)
-        # A smaller outline inside a card-shaped crop is its photo or a field box, not a sheet.
-        if kind is not None and not (tight_card and kind != "id1"):
-            return CardQuad(corners / scale, kind, ratio, "quad", outlined(rgb, corners))
+        # A smaller outline square with a card-shaped crop is its photo or a field box, not a
+        # sheet; one lying askew is a document on a table in a photo of the card's ratio (3:2).
+        inside = tight_card and kind != "id1" and _tilt(corners) < _ASKEW_DEGREES
+        if kind is not None and not inside:
+            # A quad lying askew is an object on a surface even where its outline is faint
+            # (a pale card on a pale table): text blocks and rulings on a scan lie square.
+            apart = _tilt(corners) >= _ASKEW_DEGREES or outlined(rgb, corners)
+            return CardQuad(corners / scale, kind, ratio, "quad", apart)
     if tight_card:  # a passport page and an A4 sheet share the ratio: id1 only
         return CardQuad(None, "id1", frame_ratio, "frame")
     return None

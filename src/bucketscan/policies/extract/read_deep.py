@@ -3,7 +3,7 @@ cascade, a text-heavy page Tesseract reads confidently is kept at a fraction of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
@@ -25,17 +25,18 @@ from bucketscan.policies.extract.pages import (
 )
 from bucketscan.policies.extract.read_tesseract import PAGE_PSM, UPRIGHT_CONFIDENCE
 from bucketscan.policies.extract.rulings import erase_rulings
+from bucketscan.policies.icao import checks_out
 from bucketscan.records.content import Page
 
 _DET_CARD_SIDE = 736  # PP-OCR detection size on a tightly cropped card: its text is large there
 _DET_SIDE = 960  # ... and on anything else (small images upscaled to it)
+_DET_SMALL_SIDE = 1280  # ... and on a small photo whose MRZ the usual size did not read whole
 _CROP_SIDE = 1200  # pixels: a card-shaped image this small is a cropped card, not a photo
 _COVERAGE = 0.6  # confident characters Tesseract must read per character detection found
 _TEXT_HEAVY_LINES = 30  # detected lines from which a page is worth a Tesseract pass first
 _MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
 _MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 _FILLERS = "<<"  # what is left of an MRZ that was not read whole
-_MRZ_MIN_LINES = 2  # MRZ lines read for a zone to be whole enough (a name line alone is not)
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,37 @@ def _deep_page(
         else rectify(image, card, PAGE_SIDE, landscape=False)  # a page or a passport booklet
     )
     flat = _deep_read(image, subject, card, is_card, limits, cascade, source, flat_notes)
-    if len(flat.mrz) >= _MRZ_MIN_LINES or _FILLERS not in flat.text.replace(">", "<"):
+    if checks_out(flat.mrz) or _FILLERS not in flat.text.replace(">", "<"):
         notes.extend(flat_notes)
         return flat
     # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found,
     # or along the edge of a flattened card where the outline cut it.
     whole = _deep_read(image, fit(image, PAGE_SIDE), card, False, limits, cascade, source, notes)
-    if len(whole.mrz) > len(flat.mrz):
+    if not checks_out(whole.mrz) and max(image.size) < _DET_SMALL_SIDE:
+        # A small photo's MRZ print is a few pixels high: detection splits its lines at one
+        # scale and keeps them whole at another.
+        page = fit(image, PAGE_SIDE)
+        again = _deep_read(image, page, card, False, limits, cascade, source, [], _DET_SMALL_SIDE)
+        whole = _with_mrz_of(whole, again)
+    if _zone_read(whole) > _zone_read(flat):
         return whole
     notes.extend(flat_notes)
     return flat
+
+
+def _with_mrz_of(page: Page, other: Page) -> Page:
+    """The page with the MRZ lines another reading of it found besides: each reading garbles
+    other characters, and the detector's check digits tell which line is right."""
+    extra = tuple(line for line in other.mrz if line not in page.mrz)
+    if not extra:
+        return page
+    text = "\n".join((page.text, *extra))
+    return replace(page, text=text, mrz=page.mrz + extra)
+
+
+def _zone_read(page: Page) -> tuple[bool, int]:
+    """How well a page's MRZ was read: check digits passing, then lines of its shape."""
+    return checks_out(page.mrz), len(page.mrz)
 
 
 def _deep_read(
@@ -112,9 +134,12 @@ def _deep_read(
     cascade: bool,
     source: str,
     notes: list[str],
+    side: int | None = None,
 ) -> Page:
-    """One deep reading of `subject` (the image, or its card flattened) as a page of `image`."""
-    found = ppocr.find_lines(subject, _DET_CARD_SIDE if card_like else _DET_SIDE)
+    """One deep reading of `subject` (the image, or its card flattened) as a page of `image`,
+    detected at `side` pixels (by default, as suits a card or anything else)."""
+    side = side or (_DET_CARD_SIDE if card_like else _DET_SIDE)
+    found = ppocr.find_lines(subject, side)
     turn = upright_turn(found.angle)
     upright = turned(subject, turn)
     document_like = bool(found.quads) or (card is not None and card.source == "quad")
