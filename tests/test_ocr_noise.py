@@ -349,3 +349,27 @@ def test_a_zone_checks_out_only_when_its_field_check_digits_pass() -> None:
     assert icao.checks_out(card[:1])  # a card's first line carries its number's check digit
     wrong = second[:9] + str((int(second[9]) + 1) % 10) + second[10:]
     assert not icao.checks_out([first, wrong, "<<<<<<<<<<", "P<UTO<<<<"])
+
+
+def test_a_card_line_read_only_as_far_as_its_number_check_is_a_partial_zone() -> None:
+    first, second, third = _card_lines()
+    slanted = f"{first[:15]}< >>>\n{second[:18]}<5C<<<{second[-1]}\n{third}"  # fillers in bits
+    assert not find_zones(slanted)
+    code, signal = partial_zone(slanted) or ("", None)
+    assert code == "I" and signal is not None and "D23145890" not in (signal.snippet or "")
+    assert partial_zone(f"{first[:14]}<\n{second[:18]}<<<<<<<<<<<{second[-1]}") is None
+
+
+def _quad(left: float, top: float, width: float, height: float) -> CardQuad:
+    corners = [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
+    return CardQuad(np.array(corners, dtype=np.float32), "id1", width / height, "quad", False)
+
+
+def test_a_card_body_between_its_bands_is_read_as_the_whole_card() -> None:
+    card, box = _quad(300, 500, 1000, 630), (250, 450, 1400, 1200)
+    body = _quad(52, 160, 990, 430)  # in the crop: as long as the card, its bands cut off
+    whole = images._whole_card(card, body, box)
+    assert whole is not None and whole.corners is not None
+    assert whole.corners[0].tolist() == [50.0, 50.0]  # the card, moved into the crop
+    on_sheet = _quad(100, 100, 340, 215)  # a card found on a scanned sheet is not its body
+    assert images._whole_card(_quad(0, 0, 1240, 1754), on_sheet, (0, 0, 1240, 1754)) is on_sheet

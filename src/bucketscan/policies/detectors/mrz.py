@@ -21,6 +21,9 @@ from bucketscan.records.content import CardShape, Document, DocumentType, Eviden
 
 NAME = "mrz"
 _LINE = re.compile(r"^[A-Z0-9<]{22,56}$")  # OCR may drop trailing fillers, or read past the end
+# A card's line 1 read only as far as its number's check digit (the filler run after it, slanted
+# on a tilted photo, read as fragments): enough for a partial zone, whose check digits decide.
+_SHORT_LINE = re.compile(r"^[A-Z0-9<]{15,56}$")
 _FILLER_RUN = re.compile(r"<{3,}")
 _FILLER_LOOKALIKES = str.maketrans(dict.fromkeys("‹〈く", "<"))  # as jpn OCR reads fillers
 _UNREAD = "?"  # a character of a partial zone that OCR could not read
@@ -249,7 +252,7 @@ def _candidate_lines(text: str, unreadable: int = 0) -> list[str]:
         if unreadable:
             line, count = re.subn(r"[^A-Z0-9<]", _UNREAD, line)
             line = line if count <= unreadable else ""
-        if _LINE.match(line.replace(_UNREAD, "<")) and "<" in line:
+        if (_SHORT_LINE if unreadable else _LINE).match(line.replace(_UNREAD, "<")) and "<" in line:
             lines.append(line)
     return lines
 

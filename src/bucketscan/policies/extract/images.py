@@ -6,6 +6,7 @@ import io
 import warnings
 from dataclasses import dataclass, replace
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bucketscan.policies.extract.cues import (
@@ -23,6 +24,8 @@ from bucketscan.policies.extract.pages import CARD_SIDE, Subject
 from bucketscan.records.content import Page
 
 _FILLING = 0.4  # share of a page's content box a card found in it must cover
+_BODY_LONG = 0.9  # a card's body between its bands spans at least this share of its long side
+_BODY_SHORT = 0.9  # ... and less than this share of its short side
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,21 @@ def _filling(card: CardQuad | None, content: Image.Image) -> CardQuad | None:
     return card if along * across >= _FILLING * content.width * content.height else None
 
 
+def _whole_card(
+    outer: CardQuad | None, inner: CardQuad | None, box: tuple[int, int, int, int]
+) -> CardQuad | None:
+    """The card found before cropping, moved into the crop, when the one found in the crop is
+    its body alone: as long, less high (a pale field between coloured bands at top and bottom,
+    whose outer edges the crop brought too close to its own)."""
+    if outer is None or outer.corners is None or inner is None or inner.corners is None:
+        return inner
+    long_out, short_out = sorted(side_lengths(outer.corners), reverse=True)
+    long_in, short_in = sorted(side_lengths(inner.corners), reverse=True)
+    if _BODY_LONG <= long_in / long_out <= 1 / _BODY_LONG and short_in < _BODY_SHORT * short_out:
+        return replace(outer, corners=outer.corners - np.array(box[:2], dtype=np.float32))
+    return inner
+
+
 def analyse(
     image: Image.Image, limits: ExtractLimits, source: str = "ocr", reader: PageReader | None = None
 ) -> tuple[Page, tuple[str, ...]]:
@@ -112,7 +130,7 @@ def analyse(
     if box is not None:
         image = image.crop(box)
         notes.append("read the part of the page that has content")
-        found = _filling(find_card(image), image)
+        found = _whole_card(found, _filling(find_card(image), image), box)
     card, flat = _settled(image, found)
     page, more = (reader or reader_for(limits.ocr_engine)).read(
         Subject(image, card, flat, source), limits
