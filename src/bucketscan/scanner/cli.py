@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from bucketscan import __version__
 from bucketscan.metering import Meter
+from bucketscan.policies.fail_on import NEEDS_CONTENT, FailOn
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
@@ -26,8 +27,6 @@ from bucketscan.scanner.exit_codes import (
     EXIT_CODES_HELP,
     EXIT_ERROR,
     EXIT_FINDINGS,
-    NEEDS_CONTENT,
-    FailOn,
     scan_verdict,
 )
 from bucketscan.scanner.failures import (
