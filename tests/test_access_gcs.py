@@ -14,7 +14,6 @@ from bucketscan.policies.access.gcs import (
     evaluate_object,
     needs_object_acl,
 )
-from bucketscan.policies.access.gcs_conditions import has_expired
 from bucketscan.policies.access.gcs_roles import ROLE_PERMISSIONS, role_permissions
 from bucketscan.records.common import Bucket, BucketRef, Exposure, StoredObject
 from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
@@ -27,7 +26,9 @@ CUSTOM = "projects/acme/roles/downloader"
 VIEWER = "roles/storage.objectViewer"
 PAST = 'request.time < timestamp("2024-01-01T00:00:00Z")'
 FUTURE = 'request.time < timestamp("2030-01-01T00:00:00Z")'
-PREFIX = "resource.name.startsWith('projects/_/buckets/b/objects/pub/')"
+PREFIX = "resource.name.startsWith('projects/_/buckets/b/objects/public/')"
+IS_BUCKET = 'resource.type == "storage.googleapis.com/Bucket"'
+TAGGED = "resource.matchTag('123456/env', 'prod')"  # tags are not read: cannot be evaluated
 
 
 def bind(role: str, member: str = "allUsers", expression: str | None = None) -> IamBinding:
@@ -142,15 +143,42 @@ BUCKET_CASES = [
     ("public-wins-over-unknown",
      facts(iam_bindings=(bind(VIEWER), bind(CUSTOM, "allAuthenticatedUsers"))),
      (PUB, PUB, UNK), "custom role"),
-    ("conditional-binding-counts",
+    ("prefix-condition-reads-some-objects-lists-none",
      facts(iam_bindings=(bind(VIEWER, expression=PREFIX),)),
-     (PUB, PUB, PRIV), "conditional (cond: resource.name.startsWith"),
+     (PUB, PRIV, PRIV), f"conditional (cond: {PREFIX}), which holds for some objects only"),
+    ("prefix-condition-does-not-hold-for-the-bucket",
+     facts(iam_bindings=(bind(VIEWER, expression=PREFIX),)),
+     (PUB, PRIV, PRIV), "(list): condition (cond: resource.name.startsWith("),
+    ("prefix-condition-authenticated",
+     facts(iam_bindings=(bind(VIEWER, "allAuthenticatedUsers", PREFIX),)),
+     (AUTH, PRIV, PRIV), "allAuthenticatedUsers"),
+    ("prefix-condition-writes-some-objects",
+     facts(iam_bindings=(bind("roles/storage.objectCreator", expression=PREFIX),)),
+     (PRIV, PRIV, PUB), "(write); conditional (cond: resource.name.startsWith"),
+    ("bucket-type-condition-lists-only",
+     facts(iam_bindings=(bind(VIEWER, expression=IS_BUCKET),)),
+     (PRIV, PUB, PRIV), "(list); conditional (cond: resource.type == "),
+    ("bucket-type-condition-reads-no-object",
+     facts(iam_bindings=(bind(VIEWER, expression=IS_BUCKET),)),
+     (PRIV, PUB, PRIV), "(read): condition (cond: resource.type"),
+    ("unevaluable-condition-stays-public",
+     facts(iam_bindings=(bind(VIEWER, expression=TAGGED),)),
+     (PUB, PUB, PRIV), f"conditional (cond: {TAGGED}) could not be evaluated"),
+    ("unparsable-condition-stays-public",
+     facts(iam_bindings=(bind(VIEWER, expression="resource.name.startsWith("),)),
+     (PUB, PUB, PRIV), "could not be evaluated for every object: counted as possibly public"),
     ("expired-condition-grants-nothing",
      facts(iam_bindings=(bind(VIEWER, expression=PAST),)),
-     (PRIV, PRIV, PRIV), "expired condition"),
+     (PRIV, PRIV, PRIV), "is false for every object, so it grants nothing there"),
+    ("expired-condition-voids-unread-custom-role",
+     facts(iam_bindings=(bind(CUSTOM, expression=PAST),)),
+     (PRIV, PRIV, PRIV), "whose permissions were not read: exposure unknown: condition"),
     ("future-expiry-still-public",
      facts(iam_bindings=(bind(VIEWER, expression=FUTURE),)),
-     (PUB, PUB, PRIV), "conditional"),
+     (PUB, PUB, PRIV), "which holds for every object"),
+    ("conditional-blocked-by-prevention",
+     facts(iam_bindings=(bind(VIEWER, expression=PREFIX),), public_access_prevention="enforced"),
+     (PRIV, PRIV, PRIV), "blocked: IAM: allUsers has roles/storage.objectViewer (read)"),
     ("uniform-on-voids-acls",
      facts(bucket_acl=acl("allUsers", "OWNER"), default_object_acl=acl("allUsers", "READER")),
      (PRIV, PRIV, PRIV), "ACLs are void"),
@@ -194,6 +222,16 @@ def obj(acl_entries: tuple[GcsAclEntry, ...] | None, *unreadable: Unreadable) ->
     return StoredObject("cv/tanaka.pdf", 10, facts=GcsObjectFacts(acl_entries, unreadable))
 
 
+def named(key: str) -> StoredObject:
+    """An object known by its key only (uniform access: no ACL to fetch)."""
+    return StoredObject(key, 1)
+
+
+def conditional(expression: str, role: str = VIEWER) -> GcsBucketFacts:
+    """Uniform access with one conditional binding to allUsers."""
+    return facts(iam_bindings=(bind(role, expression=expression),))
+
+
 FINE = facts(uniform_access=False)
 OBJECT_CASES = [
     ("acl-allUsers-reader", FINE, obj(acl("allUsers", "READER")), PUB, "object ACL: allUsers"),
@@ -214,6 +252,26 @@ OBJECT_CASES = [
      "uniform bucket-level access unknown"),
     ("iam-public-and-acl-private", replace(FINE, iam_bindings=(bind(VIEWER),)),
      obj(()), PUB, "objectViewer"),
+    ("prefix-condition-holds", conditional(PREFIX), named("public/a.pdf"), PUB,
+     f"(read); conditional (cond: {PREFIX}), which holds for this object"),
+    ("prefix-condition-false", conditional(PREFIX), named("private/a.pdf"), PRIV,
+     "condition (cond: resource.name.startsWith('projects/_/buckets/b/objects/public/')) is "
+     "false for this object, so it grants nothing there"),
+    ("prefix-condition-is-text-not-folder", conditional(PREFIX), named("public-not/a.pdf"), PRIV,
+     "is false for this object"),
+    ("bucket-type-condition-no-download", conditional(IS_BUCKET), named("public/a.pdf"), PRIV,
+     "no binding or ACL lets the public download it"),
+    ("unevaluable-condition-counts", conditional(TAGGED), named("private/a.pdf"), PUB,
+     f"conditional (cond: {TAGGED}) could not be evaluated for this object"),
+    ("unknown-only-where-it-decides", conditional(f"{PREFIX} && {TAGGED}"), named("private/a.pdf"),
+     PRIV, "is false for this object"),
+    ("expired-condition-no-download", conditional(PAST), named("public/a.pdf"), PRIV,
+     "is false for this object"),
+    ("prefix-condition-fine-grained-acl-still-counts", replace(FINE, iam_bindings=(
+        bind(VIEWER, expression=PREFIX),)), obj(acl("allUsers", "READER")), PUB, "object ACL"),
+    ("list-only-conditional-role-cannot-download",
+     conditional("true", "roles/storage.legacyBucketReader"), named("public/a.pdf"), PRIV,
+     "no binding"),
 ]  # fmt: skip
 
 
@@ -279,19 +337,3 @@ def test_role_table(role: str, has_get: bool, has_list: bool) -> None:
 def test_custom_roles_resolve_only_when_read() -> None:
     assert role_permissions(CUSTOM) is None
     assert role_permissions(CUSTOM, {CUSTOM: ("storage.objects.list",)}) == {"storage.objects.list"}
-
-
-@pytest.mark.parametrize(
-    ("expression", "expired"),
-    [
-        ('request.time < timestamp("2024-01-01T00:00:00Z")', True),
-        ("request.time <= timestamp('2025-05-31T23:59:59+09:00')", True),
-        ('request.time < timestamp("2026-01-01T00:00:00Z")', False),
-        ('request.time < timestamp("2024-01-01T00:00:00")', False),  # no zone: not judged
-        ('request.time < timestamp("2024-01-01T00:00:00Z") || true', False),
-        ('request.time > timestamp("2024-01-01T00:00:00Z")', False),
-        ("resource.name.startsWith('projects/_/buckets/b/objects/x')", False),
-    ],
-)
-def test_only_plain_past_expiries_are_expired(expression: str, expired: bool) -> None:
-    assert has_expired(expression, NOW) is expired

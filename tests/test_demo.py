@@ -148,7 +148,8 @@ def test_gcs_demo_verdicts(
         "welcomehr-exports": {"read": "private", "list": "public", "write": "private"},
         "welcomehr-agency": {"read": "authenticated", "list": "authenticated", "write": "private"},
         "welcomehr-backup": PRIVATE,
-        "welcomehr-assets": PUBLIC,
+        # A condition on the public/ prefix grants reads there, and no listing of the bucket.
+        "welcomehr-assets": {"read": "public", "list": "private", "write": "private"},
     }
     assert any("prevention is enforced" in r for r in buckets["welcomehr-backup"]["reasons"])
     assert any("conditional (public-prefix" in r for r in buckets["welcomehr-assets"]["reasons"])

@@ -146,6 +146,34 @@ def test_fine_grained_object_acls_decide_per_object(seeded: str) -> None:
 
 
 @pytest.mark.integration
+def test_a_prefix_condition_stored_in_the_emulator_decides_per_object() -> None:
+    prefix = 'resource.name.startsWith("projects/_/buckets/assets-bkt/objects/public/")'
+    condition = {"title": "public-only", "expression": prefix}
+    with storage_emulator() as url:
+        client = client_for(url)
+        created = seed_bucket(client, "assets-bkt", bindings=(viewer("allUsers", condition),))
+        for key in ("public/logo.png", "private/passport.jpg"):
+            created.blob(key).upload_from_string(b"synthetic")
+        provider = GcsProvider(client, org_policy_reader=lambda project: False)
+        bucket = provider.describe(BucketRef("gcs", "test", "assets-bkt"))
+        listed = list(provider.objects(bucket))
+    assert isinstance(bucket.facts, GcsBucketFacts)
+    assert bucket.facts.iam_bindings == (
+        IamBinding("roles/storage.objectViewer", ("allUsers",), "public-only", prefix),
+    )
+    access = evaluate_bucket(bucket)
+    assert (access.read, access.list, access.write) == (PUB, PRIV, PRIV), access.reasons
+    assert any("holds for some objects only" in reason for reason in access.reasons)
+    verdicts = {stored.key: evaluate_object(bucket, stored) for stored in listed}
+    assert {key: verdict.read for key, verdict in verdicts.items()} == {
+        "cv/resume.pdf": PRIV,
+        "private/passport.jpg": PRIV,
+        "public/logo.png": PUB,
+    }
+    assert any("holds for this object" in r for r in verdicts["public/logo.png"].reasons)
+
+
+@pytest.mark.integration
 def test_org_policy_failure_is_recorded_and_keeps_public(seeded: str) -> None:
     def denied(project: str) -> bool | None:
         raise PermissionError(f"orgpolicy denied for {project}")

@@ -2,7 +2,9 @@
 
 Example: a bucket whose IAM policy binds ``allUsers`` to ``roles/storage.objectViewer`` and whose
 public access prevention is ``inherited`` from an organisation that does not enforce it is judged
-read=public, list=public, write=private.
+read=public, list=public, write=private. Under a condition that holds only for objects named
+``public/...``, the bucket stays read=public (some objects are), its ``private/...`` objects are
+private, and list is private: IAM checks storage.objects.list against the bucket, not an object.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bucketscan.policies.access.evaluator import Evaluator
-from bucketscan.policies.access.gcs_conditions import has_expired
+from bucketscan.policies.access.gcs_conditions import (
+    BUCKET,
+    OBJECT,
+    bucket_resource,
+    judge,
+    modelled,
+    object_resource,
+)
 from bucketscan.policies.access.gcs_roles import (
     BASIC_ROLES,
     OBJECTS_GET,
@@ -60,14 +69,46 @@ class _Grant:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Resource:
+    """A resource IAM checks a permission on; name None stands for some object, unnamed."""
+
+    name: str | None
+    type: str
+    where: str
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What IAM conditions are judged for: the bucket, or one object's download, at a moment."""
+
+    bucket: str
+    now: datetime
+    key: str | None = None
+
+    def asks(self, actions: frozenset[Action]) -> frozenset[Action]:
+        """The actions this request is about: all of them, or only the object's download."""
+        return actions if self.key is None else actions & {Action.READ}
+
+    def resources(self, actions: frozenset[Action]) -> list[tuple[frozenset[Action], _Resource]]:
+        """The actions grouped by the resource IAM checks them on: the bucket or the object(s)."""
+        bucket = _Resource(bucket_resource(self.bucket), BUCKET, "the bucket")
+        objects = _Resource(None, OBJECT, "every object")
+        if self.key is not None:
+            objects = _Resource(object_resource(self.bucket, self.key), OBJECT, "this object")
+        on_bucket = actions & {Action.LIST}
+        groups = [(on_bucket, bucket), (actions - on_bucket, objects)]
+        return [(held, resource) for held, resource in groups if held]
+
+
 def evaluate_bucket(bucket: Bucket, now: datetime | None = None) -> BucketAccess:
     """Judge a bucket's read/list/write exposure from its IAM policy, ACLs and prevention."""
     facts = bucket.facts
     if not isinstance(facts, GcsBucketFacts):
         reason = f"not GCS facts: {type(facts).__name__}"
         return BucketAccess(Exposure.UNKNOWN, Exposure.UNKNOWN, Exposure.UNKNOWN, (reason,))
-    moment = now or datetime.now(UTC)
-    iam_grants, iam_notes = _iam_grants(facts, moment)
+    request = _Request(bucket.name, now or datetime.now(UTC))
+    iam_grants, iam_notes = _iam_grants(facts, request)
     acl_grants, acl_notes = _bucket_acl_grants(facts)
     grants = [
         grant for grant in (*iam_grants, *acl_grants) if grant.exposure is not Exposure.PRIVATE
@@ -105,14 +146,17 @@ def evaluate_object(bucket: Bucket, obj: StoredObject, now: datetime | None = No
     blocked, prevention = _prevention(facts)
     if blocked:
         return ObjectAccess(Exposure.PRIVATE, (prevention,))
-    iam_grants, _ = _iam_grants(facts, now or datetime.now(UTC))
+    request = _Request(bucket.name, now or datetime.now(UTC), obj.key)
+    iam_grants, notes = _iam_grants(facts, request)
     grants = [grant for grant in iam_grants if Action.READ in grant.actions]
     if facts.uniform_access is not True:
         grants.extend(_object_acl_grants(facts, obj))
     grants = [grant for grant in grants if grant.exposure is not Exposure.PRIVATE]
     if not grants:
-        return ObjectAccess(Exposure.PRIVATE, ("no binding or ACL lets the public download it",))
-    reasons = (*(grant.reason for grant in grants), prevention)
+        return ObjectAccess(
+            Exposure.PRIVATE, ("no binding or ACL lets the public download it", *notes)
+        )
+    reasons = (*(grant.reason for grant in grants), prevention, *notes)
     return ObjectAccess(_widest_for(grants, Action.READ), reasons)
 
 
@@ -177,7 +221,7 @@ def _prevention(facts: GcsBucketFacts) -> tuple[bool, str]:
     )
 
 
-def _iam_grants(facts: GcsBucketFacts, now: datetime) -> tuple[list[_Grant], list[str]]:
+def _iam_grants(facts: GcsBucketFacts, request: _Request) -> tuple[list[_Grant], list[str]]:
     """Grants of IAM bindings to public members, and notes on bindings that grant nothing."""
     if facts.iam_bindings is None:
         why = _why(facts.unreadable, "iam_policy")
@@ -190,7 +234,7 @@ def _iam_grants(facts: GcsBucketFacts, now: datetime) -> tuple[list[_Grant], lis
         for member in binding.members:
             exposure = PUBLIC_MEMBERS.get(member)
             if exposure is not None:
-                _judge_binding(binding, member, exposure, custom, now, grants, notes)
+                _judge_binding(binding, member, exposure, custom, request, grants, notes)
     return grants, notes
 
 
@@ -199,33 +243,58 @@ def _judge_binding(
     member: str,
     exposure: Exposure,
     custom: dict[str, tuple[str, ...]],
-    now: datetime,
+    request: _Request,
     grants: list[_Grant],
     notes: list[str],
 ) -> None:
     """Add what one public member's binding grants to `grants`, or explain why it grants nothing."""
     label = f"IAM: {member} has {binding.role}"
-    expression = binding.condition_expression
-    condition = f"{binding.condition_title or 'untitled'}: {expression}" if expression else None
-    if expression and has_expired(expression, now):
-        notes.append(f"{label} under an expired condition ({condition}): grants nothing now")
-        return
     permissions = role_permissions(binding.role, custom)
-    if permissions is None:
-        kind = "a custom role" if is_custom_role(binding.role) else "an unrecognised role"
-        reason = f"{label}, {kind} whose permissions were not read: exposure unknown"
-        grants.append(_Grant(_ALL_ACTIONS, Exposure.UNKNOWN, reason))
-        return
-    actions = _actions(permissions)
+    actions = _ALL_ACTIONS if permissions is None else _actions(permissions)
     if not actions:
         notes.append(f"{label}, which grants no object access")
         return
-    reason = f"{label} ({_named(actions)})"
-    if binding.role in BASIC_ROLES:
-        reason += "; GCS normally refuses basic roles for public members"
-    if condition:
-        reason += f"; conditional ({condition}), not assumed to exclude anonymous callers"
-    grants.append(_Grant(actions, exposure, reason))
+    if permissions is None:
+        kind = "a custom role" if is_custom_role(binding.role) else "an unrecognised role"
+        label += f", {kind} whose permissions were not read"
+        exposure = Exposure.UNKNOWN
+    known, asked = permissions is not None, request.asks(actions)
+    expression = binding.condition_expression
+    if not expression:
+        if asked:
+            grants.append(_Grant(asked, exposure, _said(label, asked, binding.role, known)))
+        return
+    condition = f"{binding.condition_title or 'untitled'}: {expression}"
+    for held, resource in request.resources(asked):
+        said = _said(label, held, binding.role, known)
+        holds = judge(expression, resource.name, resource.type, request.now)
+        if holds is False:
+            notes.append(
+                f"{said}: condition ({condition}) is false for {resource.where}, "
+                "so it grants nothing there"
+            )
+        else:
+            outcome = _outcome(holds, resource, expression)
+            grants.append(_Grant(held, exposure, f"{said}; conditional ({condition}){outcome}"))
+
+
+def _said(label: str, actions: frozenset[Action], role: str, known: bool) -> str:
+    """A binding's grant in words; not `known` when the role's permissions were not read."""
+    if not known:
+        return f"{label}: exposure unknown"
+    said = f"{label} ({_named(actions)})"
+    if role in BASIC_ROLES:
+        said += "; GCS normally refuses basic roles for public members"
+    return said
+
+
+def _outcome(holds: bool | None, resource: _Resource, expression: str) -> str:
+    """How a condition that is not known to be false applies to a resource, in words."""
+    if holds:
+        return f", which holds for {resource.where}"
+    if resource.name is None and modelled(expression):
+        return ", which holds for some objects only: each object is judged by its name"
+    return f" could not be evaluated for {resource.where}: counted as possibly public"
 
 
 def _bucket_acl_grants(facts: GcsBucketFacts) -> tuple[list[_Grant], list[str]]:
