@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -24,10 +24,14 @@ from botocore.exceptions import (
 from bucketscan.metering import Meter
 from bucketscan.providers.aws_facts import (
     AWS_FAILURES,
+    UNSUPPORTED,
+    access_point_entry,
     block_settings,
     error_text,
     gather,
     grants,
+    multi_region_entries,
+    network_origin,
     ownership,
     region_of,
 )
@@ -36,11 +40,21 @@ from bucketscan.providers.base import ProviderError
 from bucketscan.providers.breaker import Breaker, EndpointUnreachableError
 from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
-from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3ObjectFacts
+from bucketscan.records.s3 import (
+    BlockPublicAccess,
+    S3AccessPoint,
+    S3BucketFacts,
+    S3Fact,
+    S3ObjectFacts,
+)
 from bucketscan.records.unreadable import Unreadable
 
 DEFAULT_REGION = "us-east-1"
+MULTI_REGION_CONTROL = "us-west-2"  # where AWS serves every Multi-Region Access Point call
 _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
+# (bucket name, access point as listed) pairs of one listing, and why the listing failed.
+_Pairs = tuple[tuple[str, S3AccessPoint], ...]
+_Listed = tuple[_Pairs, Unreadable | None]
 
 
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError)
@@ -127,6 +141,7 @@ class AwsProvider:
         self._clients: dict[tuple[str, str], Any] = {}
         self._account: str | None = None
         self._account_block: tuple[BlockPublicAccess | None, Unreadable | None] | None = None
+        self._access_point_lists: dict[str, _Listed] = {}  # per region, and "" for multi-region
         self._breaker = breaker or Breaker()
         self._retry = retry or AccountRetry(self._meter)
         self._cap = cap or ConcurrencyCap()
@@ -228,6 +243,115 @@ class AwsProvider:
                 self._account_block = result
             return self._account_block
 
+    def _listing(self, key: str, fact: S3Fact, pages: Callable[[str], _Pairs]) -> _Listed:
+        """One account-wide listing of access points, made once per provider and region."""
+        with self._lock:
+            cached = self._access_point_lists.get(key)
+        if cached is not None:
+            return cached
+        try:
+            account = self.account_id()
+        except AWS_FAILURES as error:
+            result: _Listed = ((), Unreadable(fact, error_text(error)))
+        else:
+            no_pairs: _Pairs = ()
+            result = gather(fact, lambda: pages(account), UNSUPPORTED, no_pairs)
+        with self._lock:
+            return self._access_point_lists.setdefault(key, result)
+
+    def _list_access_points(self, region: str) -> Callable[[str], _Pairs]:
+        control = self._client("s3control", region)
+
+        def pages(account: str) -> _Pairs:
+            found: list[tuple[str, S3AccessPoint]] = []
+            token: dict[str, str] = {}
+            while True:
+                page = control.list_access_points(
+                    AccountId=account, MaxResults=min(self._page_size, 1000), **token
+                )
+                found.extend(
+                    access_point_entry(entry, account, region)
+                    for entry in page.get("AccessPointList", ())
+                )
+                if not page.get("NextToken"):
+                    return tuple(found)
+                token = {"NextToken": str(page["NextToken"])}
+
+        return pages
+
+    def _list_multi_region(self, account: str) -> _Pairs:
+        control = self._client("s3control", MULTI_REGION_CONTROL)
+        found: list[tuple[str, S3AccessPoint]] = []
+        token: dict[str, str] = {}
+        while True:
+            page = control.list_multi_region_access_points(
+                AccountId=account, MaxResults=min(self._page_size, 100), **token
+            )
+            for entry in page.get("AccessPoints", ()):
+                found.extend(multi_region_entries(entry, account))
+            if not page.get("NextToken"):
+                return tuple(found)
+            token = {"NextToken": str(page["NextToken"])}
+
+    def _access_points(self, ref: BucketRef) -> tuple[tuple[S3AccessPoint, ...], list[Unreadable]]:
+        """The access points whose bucket is this one, with their policy and Block Public Access;
+        failed listings come back as Unreadable, failed details inside each access point."""
+        region = ref.region or self._region
+        listed: _Listed
+        if ref.region is None and not self._endpoint_url:
+            # Access points live in their bucket's region: listing another one would find none.
+            why = "the bucket's region is unknown, so the region to list them in is too"
+            listed = ((), Unreadable(S3Fact.ACCESS_POINTS, why))
+        else:
+            listed = self._listing(region, S3Fact.ACCESS_POINTS, self._list_access_points(region))
+        multi = self._listing("", S3Fact.MULTI_REGION_ACCESS_POINTS, self._list_multi_region)
+        points = tuple(
+            self._detailed(point, region)
+            for pairs, _ in (listed, multi)
+            for bucket, point in pairs
+            if bucket == ref.name
+        )
+        return points, [failed for _, failed in (listed, multi) if failed is not None]
+
+    def _detailed(self, point: S3AccessPoint, region: str) -> S3AccessPoint:
+        """The listed access point with its policy (and, for a single-region one, GetAccessPoint's
+        Block Public Access and network origin)."""
+        account = self._account or ""
+        name = point.name
+        if point.multi_region:
+            control = self._client("s3control", MULTI_REGION_CONTROL)
+            policy, policy_err = gather(
+                S3Fact.ACCESS_POINT_POLICY,
+                lambda: _established(
+                    control.get_multi_region_access_point_policy(AccountId=account, Name=name)
+                ),
+                ("NoSuchMultiRegionAccessPointPolicy",),
+                None,
+            )
+            unread = (policy_err,) if policy_err else ()
+            return replace(point, policy_json=policy, unreadable=unread)
+        control = self._client("s3control", region)
+        details, details_err = gather(
+            S3Fact.ACCESS_POINT,
+            lambda: control.get_access_point(AccountId=account, Name=name),
+            (),
+            None,
+        )
+        policy, policy_err = gather(
+            S3Fact.ACCESS_POINT_POLICY,
+            lambda: str(control.get_access_point_policy(AccountId=account, Name=name)["Policy"]),
+            ("NoSuchAccessPointPolicy",),
+            None,
+        )
+        origin = network_origin(details.get("NetworkOrigin")) if details else None
+        return replace(
+            point,
+            network_origin=origin or point.network_origin,
+            block=block_settings(details) if details else None,
+            policy_json=policy,
+            unreadable=tuple(entry for entry in (details_err, policy_err) if entry),
+        )
+
     def describe(self, ref: BucketRef) -> Bucket:
         """Gather ACL, policy, Block Public Access, ownership and website facts of one bucket."""
         with self._cap.slot(ref.account, ref.name):
@@ -270,11 +394,12 @@ class AwsProvider:
             False,
         )
         account_block, account_err = self._account_settings()
+        access_points, listing_errs = self._access_points(ref)
         unreadable = tuple(
             entry
             for entry in (acl_err, policy_err, block_err, owner_err, website_err, account_err)
             if entry is not None
-        )
+        ) + tuple(listing_errs)
         facts = S3BucketFacts(
             acl=acl,
             policy_json=policy,
@@ -285,8 +410,13 @@ class AwsProvider:
             unreadable=unreadable,
             policy_is_public=None if status_err else status,
             policy_status_problem=status_err.reason if status_err else None,
+            access_points=access_points,
         )
-        errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable)
+        errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable) + tuple(
+            f"{entry.fact} unreadable ({point.name}): {entry.reason}"
+            for point in access_points
+            for entry in point.unreadable
+        )
         return Bucket(ref, facts, errors)
 
     def objects(
@@ -345,6 +475,12 @@ class AwsProvider:
             return f"{self._endpoint_url}/{quote(bucket.name)}/{key}"
         region = bucket.ref.region or DEFAULT_REGION
         return f"https://{bucket.name}.s3.{region}.amazonaws.com/{key}"
+
+
+def _established(response: Any) -> str | None:
+    """The policy in force of a GetMultiRegionAccessPointPolicy response (not a proposed one)."""
+    policy = response.get("Policy", {}).get("Established", {}).get("Policy")
+    return str(policy) if policy else None
 
 
 def open_aws(

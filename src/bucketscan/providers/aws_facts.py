@@ -8,12 +8,26 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bucketscan.providers.breaker import EndpointUnreachableError
-from bucketscan.records.s3 import BlockPublicAccess, S3Grant, S3Grantee
+from bucketscan.records.s3 import (
+    BlockPublicAccess,
+    NetworkOrigin,
+    S3AccessPoint,
+    S3Grant,
+    S3Grantee,
+)
 from bucketscan.records.unreadable import Unreadable
 
 T = TypeVar("T")
 # What an S3 call can fail with: an error answer, an SDK failure, or a call the breaker refused.
 AWS_FAILURES = (ClientError, BotoCoreError, EndpointUnreachableError)
+# What an endpoint without an API answers (an S3-compatible server, a partition without it): the
+# feature, and so anything it could expose, does not exist there.
+UNSUPPORTED = (
+    "NotImplemented",
+    "NotImplementedException",
+    "UnsupportedOperation",
+    "MethodNotAllowed",
+)
 _GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": S3Grantee.ALL_USERS,
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": S3Grantee.AUTHENTICATED_USERS,
@@ -68,8 +82,12 @@ def grants(response: Mapping[str, Any]) -> tuple[S3Grant, ...]:
 
 
 def block_settings(response: Mapping[str, Any]) -> BlockPublicAccess:
-    """The four flags of a GetPublicAccessBlock response (missing flags are off)."""
-    config = response.get("PublicAccessBlockConfiguration", {})
+    """The four flags of a GetPublicAccessBlock or GetAccessPoint response (missing: off)."""
+    return block_flags(response.get("PublicAccessBlockConfiguration", {}))
+
+
+def block_flags(config: Mapping[str, Any]) -> BlockPublicAccess:
+    """The four flags of a PublicAccessBlockConfiguration (missing flags are off)."""
     return BlockPublicAccess(
         block_public_acls=bool(config.get("BlockPublicAcls", False)),
         ignore_public_acls=bool(config.get("IgnorePublicAcls", False)),
@@ -90,3 +108,42 @@ def region_of(response: Mapping[str, Any]) -> str:
     if not location:
         return "us-east-1"
     return "eu-west-1" if location == "EU" else str(location)
+
+
+def network_origin(value: Any) -> NetworkOrigin | None:
+    """The NetworkOrigin of an access point ("Internet" or "VPC"), None when absent or unknown."""
+    text = str(value or "").casefold()
+    return next((origin for origin in NetworkOrigin if origin.value.casefold() == text), None)
+
+
+def access_point_entry(
+    entry: Mapping[str, Any], account: str, region: str
+) -> tuple[str, S3AccessPoint]:
+    """(bucket name, the access point as listed) from one ListAccessPoints entry."""
+    name = str(entry["Name"])
+    arn = entry.get("AccessPointArn") or f"arn:aws:s3:{region}:{account}:accesspoint/{name}"
+    vpc = entry.get("VpcConfiguration") or {}
+    point = S3AccessPoint(
+        name=name,
+        arn=str(arn),
+        network_origin=network_origin(entry.get("NetworkOrigin")),
+        vpc_id=str(vpc["VpcId"]) if vpc.get("VpcId") else None,
+    )
+    return str(entry.get("Bucket", "")), point
+
+
+def multi_region_entries(
+    entry: Mapping[str, Any], account: str
+) -> tuple[tuple[str, S3AccessPoint], ...]:
+    """(bucket name, the Multi-Region Access Point as listed) for each bucket it fronts."""
+    name = str(entry["Name"])
+    alias = str(entry.get("Alias") or name)
+    point = S3AccessPoint(
+        name=name,
+        arn=f"arn:aws:s3::{account}:accesspoint/{alias}",
+        network_origin=NetworkOrigin.INTERNET,  # no VPC origin exists for them
+        block=block_flags(entry.get("PublicAccessBlock") or {}),
+        multi_region=True,
+    )
+    regions = entry.get("Regions") or ()
+    return tuple((str(region["Bucket"]), point) for region in regions if region.get("Bucket"))

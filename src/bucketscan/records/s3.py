@@ -38,6 +38,30 @@ class BlockPublicAccess:
     restrict_public_buckets: bool = False
 
 
+class NetworkOrigin(StrEnum):
+    """Where an access point takes requests from: anywhere, or one VPC only."""
+
+    INTERNET = "Internet"
+    VPC = "VPC"
+
+
+@dataclass(frozen=True)
+class S3AccessPoint:
+    """One access point (or Multi-Region Access Point) of a bucket; None means not read.
+
+    `arn` names the resources its policy grants (``<arn>/object/<key>``) and its account.
+    """
+
+    name: str
+    arn: str
+    network_origin: NetworkOrigin | None = None
+    vpc_id: str | None = None
+    block: BlockPublicAccess | None = None
+    policy_json: str | None = None
+    multi_region: bool = False
+    unreadable: tuple[Unreadable, ...] = ()
+
+
 @dataclass(frozen=True)
 class S3BucketFacts:
     """Everything gathered about one bucket; None means absent or not read (see `unreadable`)."""
@@ -52,6 +76,8 @@ class S3BucketFacts:
     # AWS's own second opinion (GetBucketPolicyStatus IsPublic); None when it could not be read.
     policy_is_public: bool | None = None
     policy_status_problem: str | None = None  # why not: off the critical path, never a gap
+    # The account's access points whose bucket is this one; a failed listing is in `unreadable`.
+    access_points: tuple[S3AccessPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,3 +99,7 @@ class S3Fact(StrEnum):
     WEBSITE = "website"
     POLICY_STATUS = "policy_status"
     OBJECT_ACL = "object_acl"
+    ACCESS_POINTS = "access_points"
+    MULTI_REGION_ACCESS_POINTS = "multi_region_access_points"
+    ACCESS_POINT = "access_point"
+    ACCESS_POINT_POLICY = "access_point_policy"

@@ -3,6 +3,7 @@
 Example: a bucket whose policy statement 'PublicRead' allows ``s3:GetObject`` to ``*`` on
 ``arn:aws:s3:::b/uploads/*``, with Block Public Access off everywhere, is judged read=public,
 list=private, write=private; the object ``uploads/a.pdf`` is public, ``private/a.pdf`` private.
+Requests through the bucket's access points are judged by s3_access_points and count alike.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bucketscan.policies.access.evaluator import Evaluator
+from bucketscan.policies.access.s3_access_points import (
+    LISTING,
+    SOME_OBJECT,
+    Target,
+    access_point_reach,
+)
 from bucketscan.policies.access.s3_conditions import ANYONE, NOBODY, Tiers, admitted, caught
 from bucketscan.policies.access.s3_gates import (
     Gate,
@@ -236,6 +243,16 @@ class _Policy:
         """A test: does a Deny statement cover every object of the bucket?"""
         return lambda deny: deny.covers_under(self.prefix)
 
+    def through_access_points(
+        self, facts: S3BucketFacts, actions: tuple[str, ...], target: Target
+    ) -> list[_Part]:
+        """What requests through the bucket's access points give for `actions` on `target`."""
+        reading = not set(actions) & set(OBJECT_WRITE_ACTIONS + BUCKET_WRITE_ACTIONS)
+        reaches = access_point_reach(
+            self.bucket, facts, self.statements, actions, target, reading=reading
+        )
+        return [_Part(reach.exposure, reach.reason) for reach in reaches]
+
 
 def _exact(arn: str) -> _Covers:
     return lambda deny: deny.matches_resource(arn)
@@ -307,17 +324,21 @@ def evaluate_bucket(bucket: Bucket) -> BucketAccess:
     policy = _Policy.of(bucket.name, facts)
     acl = _Acl(acl_gate(facts), policy)
     bucket_arn = BUCKET_ARN.format(bucket=bucket.name)
-    read, read_why = _verdict(
-        policy.grants(READ_ACTIONS, None), "no bucket policy statement lets outsiders read objects"
+    reading = policy.grants(READ_ACTIONS, None) + policy.through_access_points(
+        facts, READ_ACTIONS, SOME_OBJECT
     )
-    listing = policy.grants(LIST_ACTIONS, bucket_arn) + _bucket_acl_parts(
-        facts, acl, _LIST_PERMISSIONS, "s3:ListBucket", _exact(bucket_arn)
+    read, read_why = _verdict(reading, "no bucket policy statement lets outsiders read objects")
+    listing = (
+        policy.grants(LIST_ACTIONS, bucket_arn)
+        + _bucket_acl_parts(facts, acl, _LIST_PERMISSIONS, "s3:ListBucket", _exact(bucket_arn))
+        + policy.through_access_points(facts, LIST_ACTIONS, LISTING)
     )
     list_, list_why = _verdict(listing, "no policy statement or ACL grant lets outsiders list")
     writing = (
         policy.grants(OBJECT_WRITE_ACTIONS, None)
         + policy.grants(BUCKET_WRITE_ACTIONS, bucket_arn)
         + _bucket_acl_parts(facts, acl, _WRITE_PERMISSIONS, "s3:PutObject", policy.whole_bucket())
+        + policy.through_access_points(facts, OBJECT_WRITE_ACTIONS, SOME_OBJECT)
     )
     write, write_why = _verdict(writing, "no policy statement or ACL grant lets outsiders write")
     reasons = [
@@ -397,7 +418,11 @@ def evaluate_object(bucket: Bucket, obj: StoredObject) -> ObjectAccess:
     policy = _Policy.of(bucket.name, facts)
     acl = _Acl(acl_gate(facts), policy)
     arn = OBJECT_ARN.format(bucket=bucket.name, key=obj.key)
-    parts = policy.grants(READ_ACTIONS, arn) + _object_acl_parts(obj, acl, arn)
+    parts = (
+        policy.grants(READ_ACTIONS, arn)
+        + _object_acl_parts(obj, acl, arn)
+        + policy.through_access_points(facts, READ_ACTIONS, Target(key=obj.key))
+    )
     read, reasons = _verdict(parts, "no policy statement or ACL grant lets outsiders read it")
     return ObjectAccess(read, reasons)
 
