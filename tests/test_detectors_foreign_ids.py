@@ -89,3 +89,13 @@ def test_aamva_barcode_is_strong() -> None:
     assert result.document_type == "drivers_license_us"
     assert {"aamva_barcode"} <= {signal.kind for signal in result.evidence}
     assert all("Y1234567" not in (s.snippet or "") for s in result.evidence)
+
+
+def test_an_nric_whose_letters_ocr_read_as_digits_is_still_checked() -> None:
+    def kinds(number: str) -> set[str]:
+        text = f"REPUBLIC OF SINGAPORE\nIDENTITY CARD NO. {number}\nRace CHINESE"
+        result = classify_document(Document("x.jpg", "image/jpeg", (Page(text, "ocr", CARD),)))
+        return {signal.kind for signal in result.evidence}
+
+    assert "nric" in kinds("584849041")  # S8484904I with S read as 5 and I as 1
+    assert "nric" not in kinds("584849042")  # Z, its lookalike 2, is not its check letter

@@ -373,3 +373,21 @@ def test_a_card_body_between_its_bands_is_read_as_the_whole_card() -> None:
     assert whole.corners[0].tolist() == [50.0, 50.0]  # the card, moved into the crop
     on_sheet = _quad(100, 100, 340, 215)  # a card found on a scanned sheet is not its body
     assert images._whole_card(_quad(0, 0, 1240, 1754), on_sheet, (0, 0, 1240, 1754)) is on_sheet
+
+
+def test_an_expiry_misread_as_a_letter_is_unread_not_wrong() -> None:
+    first, second = _lines()
+    lettered = second[:21] + "Z" + second[22:]  # the expiry's 1 read as Z: typed 2, check fails
+    long = lettered[:30] + "<" + lettered[30:]  # and one filler too many: 45 characters
+    assert not find_zones(f"{first}\n{long}")
+    assert partial_zone(f"{first}\n{long}") is not None
+    wrong = second[:21] + "7" + second[22:]  # a digit read wrong: the check says so
+    assert partial_zone(f"{first}\n{wrong}") is None
+
+
+def test_a_name_line_read_after_the_data_line_still_names_the_zone() -> None:
+    first, second = _lines()
+    garbled = second[:21] + "Z" + second[22:]
+    code, _signal = partial_zone(f"{garbled}\n{first}") or ("", None)  # a second reading's line
+    assert code == "P"
+    assert partial_zone(garbled) is None  # no name line at all

@@ -141,3 +141,32 @@ def test_a_line_of_two_print_sizes_is_read_in_pieces() -> None:
     text = " ".join(line.text for line in ppocr.recognise(found))
     assert label_in(text, "個人番号カード")
     assert "INDIVIDUAL" in text  # read whole, the small print loses a letter
+
+
+def _line(x: float, y: float, leftwards: bool) -> ppocr.Quad:
+    """A 300x30 line's quad in reading order (TL, TR, BR, BL), reading right or left."""
+    quad = np.array([[x, y], [x + 300, y], [x + 300, y + 30], [x, y + 30]], dtype=np.float32)
+    return np.roll(quad, 2, axis=0) if leftwards else quad
+
+
+def test_lines_pointing_both_ways_take_the_way_up_their_longest_lines_read_best(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Blur fooled the classifier: three lines kept reading rightwards (digits read upside down
+    # come out confident), one was turned; read the other way up, every line reads better.
+    quads = (_line(0, 0, False), _line(0, 50, False), _line(0, 100, False), _line(0, 150, True))
+    crops = tuple(np.full((30, 300, 3), index, dtype=np.uint8) for index in range(4))
+    found = ppocr.Found(quads, crops, (False, False, False, True))
+    as_read = [("2661-90-20", 0.95), ("ESENHD", 0.74), ("It06t8185", 0.66), ("REPUBLIC", 0.94)]
+    other_way = {0: ("02-06-1992", 0.98), 1: ("CHINESE", 0.93), 2: ("S8484904I", 0.91)}
+    other_way[3] = ("", 0.0)
+
+    def fake(_models: object, lines: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [other_way[int(line[-1, -1, 0])] for line in lines]  # the crops come turned
+
+    monkeypatch.setattr(ppocr, "_recognise", fake)
+    turned: dict[int, tuple[tuple[str, float], ppocr.Quad]] = {}
+    page = ppocr._page_direction(object(), found, as_read, turned)  # type: ignore[arg-type]
+    assert page[0] < 0 and set(turned) == {0, 1, 2, 3}
+    agreeing = ppocr.Found(quads[:3], crops[:3], (False,) * 3)
+    assert ppocr._page_direction(object(), agreeing, as_read[:3], {})[0] > 0  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from bucketscan.policies.redact import mask_number
 from bucketscan.records.content import CardShape, DocumentType, Strength
 
 _NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
+_NRIC_LOOKALIKES = {"$": "S", "5": "S", "1": "I", "2": "Z"}
 _AADHAAR_WORDS = ("Aadhaar", "आधार", "UIDAI", "Government of India")
 _AADHAAR_KEYWORDS = (*_AADHAAR_WORDS, "India")
 
@@ -85,9 +86,16 @@ NRIC = _national_id(
             # Under a number label OCR could not read, the issuing state still names the card.
             Window(("REPUBLIC OF SINGAPORE",), 200, 10, Strength.MEDIUM),
         ),
-        # OCR reads the S prefix as '$' and the check letter in lower case (z, s, x, c…).
-        pattern=re.compile(r"(?<![A-Z0-9])([STFG$])(?P<digits>[0-9]{7})([A-Za-z])(?![A-Za-z0-9])"),
-        normalize=lambda number: number.replace("$", "S").upper(),
+        # OCR reads the S prefix as '$' or '5', the check letter in lower case (z, s, x, c…),
+        # and I or Z as the digit of its shape; the check letter still has to match.
+        pattern=re.compile(
+            r"(?<![A-Z0-9])([STFG$5])(?P<digits>[0-9]{7})([A-Za-z12])(?![A-Za-z0-9])"
+        ),
+        normalize=lambda number: (
+            _NRIC_LOOKALIKES.get(number[0], number[0])
+            + number[1:8]
+            + _NRIC_LOOKALIKES.get(number[8], number[8]).upper()
+        ),
         validator=nric_valid,
         mask=partial(mask_number, keep=1),
     ),

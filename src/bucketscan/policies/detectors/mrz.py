@@ -363,18 +363,25 @@ def _enough(fields: tuple[bool | None, ...], composite: bool | None) -> bool:
     return False not in judged and fields.count(True) >= _PARTIAL_CHECKS
 
 
-def _data_partial(line: str) -> bool:
+def _typed_check(raw: str, typed: str, start: int, end: int) -> bool | None:
+    """A field's check (its digit at `end`) on its typed reading; unjudged where it fails and
+    OCR had read letters in its digits: a field misread so says nothing of the zone."""
+    verdict = _check(typed[start:end], typed[end])
+    misread = raw[start : end + 1] != typed[start : end + 1]
+    return None if verdict is False and misread else verdict
+
+
+def _data_partial(raw: str, fields: Fields) -> bool:
     """A TD3 or TD2 data line (by its length) with a sex marker between its dates and number,
     birth and expiry checks enough (see `_enough`)."""
+    line = _typed(raw, fields)
     if line[20] not in _SEXES:
         return False
     spans, at = _COMPOSITES[len(line)]
-    fields = (
-        _check(line[0:9], line[9]),
-        _check(line[13:19], line[19]),
-        _check(line[21:27], line[27]),
+    checks = tuple(
+        _typed_check(raw, line, start, end) for start, end in ((0, 9), (13, 19), (21, 27))
     )
-    return _enough(fields, _check("".join(line[a:b] for a, b in spans), line[at]))
+    return _enough(checks, _check("".join(line[a:b] for a, b in spans), line[at]))
 
 
 def _code_like(code: str) -> bool:
@@ -400,7 +407,8 @@ def _td1_partial(line1: str, line2: str) -> bool:
 def _shown(line: str, length: int) -> list[str]:
     """The line as read, and as if up to `_HIDDEN` characters at its start were hidden (by a
     finger holding the card, or the photo's edge) and are unreadable."""
-    return [_UNREAD * hidden + line for hidden in range(min(_HIDDEN, length - len(line)) + 1)]
+    hidden = max(0, min(_HIDDEN, length - len(line)))  # none on a line read past its length
+    return [_UNREAD * count + line for count in range(hidden + 1)]
 
 
 def _hidden_start(line: str, length: int) -> list[str]:
@@ -416,7 +424,7 @@ def _partial_layout(line: str) -> str | None:
     layouts = (("TD3", 44, _TD3_FIELDS), ("TD2", 36, _TD2_FIELDS))
     for layout, length, fields in sorted(layouts, key=lambda item: abs(len(line) - item[1])):
         for shown in _shown(line, length):
-            if any(_data_partial(_typed(v, fields)) for v in _cut_short(shown, length)):
+            if any(_data_partial(v, fields) for v in _cut_short(shown, length)):
                 return layout
     return None
 
@@ -477,12 +485,16 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
     every field check digit passing. Field types are translated, but no check-guided swaps are
     tried: they would let a wrong number pass its check digit."""
     lines = _candidate_lines(text, unreadable=_MAX_UNREAD)
-    named = None  # the nearest name line above: another reading's lines may stand between
-    for previous, line in itertools.pairwise(lines):
-        named = previous if _name_like(previous) else named
-        layout = _partial_layout(line) if named else None
+    # The nearest name line above, or else any: another reading's lines may stand between, or
+    # a second reading of the zone may follow the first.
+    names = [index for index, line in enumerate(lines) if _name_like(line)]
+    for index, line in enumerate(lines):
+        above = [name for name in names if name < index]
+        named = lines[above[-1] if above else names[0]] if names else None
+        layout = _partial_layout(line) if named and index not in names else None
         if named and layout is not None:
             return named[0], _partial_signal(layout, named[0], mask_mrz_line(named, True))
+    for previous, line in itertools.pairwise(lines):
         firsts, seconds = _hidden_start(previous, 30), _hidden_start(line, 30)
         if any(_td1_partial(a, b) for a, b in itertools.product(firsts, seconds)):
             code = previous[0] if previous[0] in "IAC" else _UNREAD

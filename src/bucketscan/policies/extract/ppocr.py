@@ -36,6 +36,10 @@ _REC_BATCH = 8
 _CLS_SHAPE = (48, 192)
 _CLS_FLIP = 0.9  # classifier confidence needed to turn a line by 180°
 _DOUBTFUL = 0.8  # recognition confidence from which a line's direction votes for the page's
+_OPPOSED = -0.5  # cosine between a line's direction and the page's below which they disagree
+_CANCELLED = 0.5  # length of the summed directions of lines that voted both ways evenly
+_PROBES = 4  # longest lines read both ways up when lines disagree on the page's direction
+_FILLERS = re.compile(r"<<|>>")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _MIXED = re.compile(r"[A-Za-z]{3}")  # with _CJK: a line mixing Japanese and Latin
 _PIECE_GAP = 0.35  # blank columns, as a share of the line's height, that part two pieces
@@ -295,32 +299,71 @@ def _direction(quad: Quad) -> NDArray[np.float32]:
     return np.asarray(vector / max(1e-6, float(np.linalg.norm(vector))), dtype=np.float32)
 
 
-def _against_the_page(quads: list[Quad], confident: list[bool]) -> list[bool]:
-    """Lines reading against the page's own direction (that of its confidently read lines)."""
-    voters = [quad for quad, sure in zip(quads, confident, strict=True) if sure] or quads
-    page = np.sum([_direction(quad) for quad in voters], axis=0)
-    return [float(np.dot(_direction(quad), page)) < 0 for quad in quads]
+_Reading = tuple[str, float]
+
+
+def _page_direction(
+    models: _Models,
+    found: Found,
+    results: list[_Reading],
+    turned: dict[int, tuple[_Reading, Quad]],
+) -> NDArray[np.float32]:
+    """The direction the page reads along: that of its confidently read lines, unless lines
+    point both ways along it (the classifier turned some and not others, as blur makes it do);
+    then the way up in which its longest lines read more confidently. Lines read the other way
+    up on the way go into `turned`."""
+    directions = [_direction(quad) for quad in found.quads]
+    voters = [d for d, (_t, c) in zip(directions, results, strict=True) if c >= _DOUBTFUL]
+    page = np.asarray(np.sum(voters or directions, axis=0), dtype=np.float32)
+    if float(np.linalg.norm(page)) < _CANCELLED:  # confident lines voted both ways evenly
+        page = np.asarray(np.sum(directions, axis=0), dtype=np.float32)
+    if all(float(np.dot(d, page)) > _OPPOSED for d in directions):
+        return page
+    # MRZ fillers read with confidence either way up: such lines do not vote.
+    ratios = found.ratios()
+    candidates = [i for i, (text, _c) in enumerate(results) if not _FILLERS.search(text)]
+    probes = sorted(candidates, key=lambda i: -ratios[i])[:_PROBES]
+    other_way = [_turned(found.crops[index], found.quads[index]) for index in probes]
+    readings = _recognise(models, [crop for crop, _quad in other_way]) if probes else []
+    for index, (_crop, quad), reading in zip(probes, other_way, readings, strict=True):
+        turned[index] = (reading, quad)
+    along = against = 0.0
+    for index in probes:
+        weight = ratios[index]
+        as_read, other = results[index][1], turned[index][0][1]
+        same = float(np.dot(directions[index], page)) >= 0
+        along += weight * (as_read if same else other)
+        against += weight * (other if same else as_read)
+    return -page if against > along else page
 
 
 def recognise(found: Found) -> list[OcrLine]:
     """The text of every detected line, with its confidence and quadrilateral.
 
     The direction classifier is fooled by some lines (an MRZ's fillers look alike both ways
-    up): a line that reads against the direction of the page's confidently read lines is
-    read the other way up too, and the more confident reading is kept.
+    up, blurred print too): a line that reads against the page's direction (see
+    `_page_direction`) is read the other way up too, and the more confident reading is kept.
     """
     if not found.crops:
         return []
     models = _models()
     quads, crops = list(found.quads), list(found.crops)
     results = _recognise(models, crops)
-    confident = [confidence >= _DOUBTFUL for _text, confidence in results]
-    against = _against_the_page(quads, confident)
+    turned: dict[int, tuple[_Reading, Quad]] = {}
+    page = _page_direction(models, found, results, turned)
     # MRZ fillers read upside down come out as '>', and read so with confidence.
-    doubtful = [i for i, (text, _c) in enumerate(results) if against[i] or ">>" in text]
-    other_way = [_turned(crops[index], quads[index]) for index in doubtful]
-    second = _recognise(models, [crop for crop, _quad in other_way]) if doubtful else []
-    for index, (_crop_turned, quad), reading in zip(doubtful, other_way, second, strict=True):
+    doubtful = [
+        i
+        for i, (text, _c) in enumerate(results)
+        if float(np.dot(_direction(quads[i]), page)) < 0 or ">>" in text
+    ]
+    unread = [i for i in doubtful if i not in turned]
+    other_way = [_turned(crops[index], quads[index]) for index in unread]
+    second = _recognise(models, [crop for crop, _quad in other_way]) if unread else []
+    for index, (_crop, quad), reading in zip(unread, other_way, second, strict=True):
+        turned[index] = (reading, quad)
+    for index in doubtful:
+        reading, quad = turned[index]
         if reading[1] > results[index][1]:
             results[index], quads[index] = reading, quad
     _read_mixed_in_pieces(models, crops, results)
