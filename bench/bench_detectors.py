@@ -101,9 +101,10 @@ def report(outcomes: list[Outcome]) -> None:
     if images:
         wall_mean = sum(o.seconds for o in images) / len(images)
         cpu_mean = sum(o.cpu_seconds for o in images) / len(images)
+        worst = max(images, key=lambda o: o.cpu_seconds)
         print(
             f"seconds per OCR'd image: {cpu_mean:.2f} CPU mean (per core),"
-            f" {max(o.cpu_seconds for o in images):.2f} CPU max,"
+            f" {worst.cpu_seconds:.2f} CPU max ({worst.name}, {worst.variant}),"
             f" {wall_mean:.2f} wall mean ({len(images)} files)"
         )
 

@@ -170,3 +170,17 @@ def test_lines_pointing_both_ways_take_the_way_up_their_longest_lines_read_best(
     assert page[0] < 0 and set(turned) == {0, 1, 2, 3}
     agreeing = ppocr.Found(quads[:3], crops[:3], (False,) * 3)
     assert ppocr._page_direction(object(), agreeing, as_read[:3], {})[0] > 0  # type: ignore[arg-type]
+
+
+@needs_ppocr
+def test_a_photo_box_found_as_the_outline_of_a_scanned_card_is_not_all_that_is_read() -> None:
+    scan = Image.new("RGB", (861, 584), (246, 246, 244))  # the card's own edge lost on the lid
+    draw = ImageDraw.Draw(scan)
+    draw.rectangle((55, 165, 262, 428), fill=(180, 200, 220), outline=(40, 40, 60), width=3)
+    font = ImageFont.truetype(GOTHIC, 26)
+    for row, text in enumerate(("IDENTITY CARD", "Surname", "Date of birth", "Document No.")):
+        draw.text((300, 120 + 80 * row), text, font=font, fill="black")
+    buffer = io.BytesIO()
+    scan.save(buffer, "PNG")
+    doc = extract(buffer.getvalue(), "scan.png", ExtractLimits(ocr_engine="ppocr"))
+    assert label_in(doc.text, "Date of birth") and label_in(doc.text, "IDENTITY CARD")

@@ -3,6 +3,7 @@ cascade, a text-heavy page Tesseract reads confidently is kept at a fraction of 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from PIL import Image
@@ -37,6 +38,8 @@ _TEXT_HEAVY_LINES = 30  # detected lines from which a page is worth a Tesseract 
 _MRZ_RATIO = 18.0  # length/height of a detected line that may be an MRZ line (30-44 characters)
 _MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 _FILLERS = "<<"  # what is left of an MRZ that was not read whole
+_WORD_CHARACTERS = re.compile(r"\w")
+_FEW_CHARACTERS = 12  # read inside a document's outline, so few say it was not the document
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,13 @@ def _deep_page(
         else rectify(image, card, PAGE_SIDE, landscape=False)  # a page or a passport booklet
     )
     flat = _deep_read(image, subject, card, is_card, limits, cascade, source, flat_notes)
+    if len(_WORD_CHARACTERS.findall(flat.text)) < _FEW_CHARACTERS:
+        # Next to nothing inside the outline: it was a photo box or a field of a document whose
+        # own outline was lost (a scan on a white lid), not the document.
+        whole = _deep_read(image, fit(image, PAGE_SIDE), None, False, limits, cascade, source, [])
+        if len(_WORD_CHARACTERS.findall(whole.text)) > len(_WORD_CHARACTERS.findall(flat.text)):
+            notes.append("read the whole image: the outline found held next to no text")
+            return whole
     if checks_out(flat.mrz) or _FILLERS not in flat.text.replace(">", "<"):
         notes.extend(flat_notes)
         return flat
