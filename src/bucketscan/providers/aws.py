@@ -22,10 +22,13 @@ from botocore.exceptions import (
 )
 
 from bucketscan.metering import Meter
+from bucketscan.providers.aws_anonymous import head_object, list_one, unsigned_config
 from bucketscan.providers.aws_facts import (
     AWS_FAILURES,
     UNSUPPORTED,
     access_point_entry,
+    analyzer_gone,
+    analyzer_result,
     block_settings,
     error_text,
     gather,
@@ -40,6 +43,7 @@ from bucketscan.providers.base import ProviderError
 from bucketscan.providers.breaker import Breaker, EndpointUnreachableError
 from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.s3 import (
     BlockPublicAccess,
     S3AccessPoint,
@@ -55,6 +59,11 @@ _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
 # (bucket name, access point as listed) pairs of one listing, and why the listing failed.
 _Pairs = tuple[tuple[str, S3AccessPoint], ...]
 _Listed = tuple[_Pairs, Unreadable | None]
+# botocore's own variable for Access Analyzer's endpoint; an S3-compatible endpoint has none.
+ANALYZER_ENDPOINT_ENV = "AWS_ENDPOINT_URL_ACCESSANALYZER"
+_ANALYZER_ATTEMPTS = 3
+# (no public access, why not read, its reasons): CheckNoPublicAccess on one policy.
+_Check = tuple[bool | None, str | None, tuple[str, ...]]
 
 
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError)
@@ -142,9 +151,12 @@ class AwsProvider:
         self._account: str | None = None
         self._account_block: tuple[BlockPublicAccess | None, Unreadable | None] | None = None
         self._access_point_lists: dict[str, _Listed] = {}  # per region, and "" for multi-region
+        self._anonymous: dict[str, Any] = {}  # unsigned S3 clients by region (--verify-anonymous)
         self._breaker = breaker or Breaker()
         self._retry = retry or AccountRetry(self._meter)
         self._cap = cap or ConcurrencyCap()
+        self._analyzer: Any = None
+        self._analyzer_stopped: str | None = None  # why Access Analyzer is not asked again
 
     def _client(self, service: str, region: str | None = None) -> Any:
         """One cached client per service and region (one per service with a custom endpoint)."""
@@ -352,6 +364,62 @@ class AwsProvider:
             unreadable=tuple(entry for entry in (details_err, policy_err) if entry),
         )
 
+    def _analyzer_client(self) -> Any:
+        """The Access Analyzer client, made once.
+
+        It has its own retry budget and send rate and no breaker: a throttled, failing or
+        unreachable second opinion must not slow down or cut off the S3 calls of the scan.
+        """
+        with self._lock:
+            if self._analyzer is None:
+                quick = Config(
+                    connect_timeout=5,
+                    read_timeout=15,
+                    retries={"mode": "standard", "total_max_attempts": _ANALYZER_ATTEMPTS},
+                )
+                # A custom endpoint speaks S3: Access Analyzer is only where its own variable says.
+                # Without one, botocore's rules apply (that variable, the config file, AWS's own).
+                endpoint = os.environ.get(ANALYZER_ENDPOINT_ENV) if self._endpoint_url else None
+                client = self._session.client(
+                    "accessanalyzer",
+                    region_name=self._region,
+                    endpoint_url=endpoint,
+                    config=self._config.merge(quick),
+                )
+                AccountRetry(self._meter, adaptive=False).install(
+                    client, "accessanalyzer", connect_attempts=1
+                )
+                self._analyzer = client
+            return self._analyzer
+
+    def _no_public_access(self, policy: str | None) -> _Check:
+        """IAM Access Analyzer's CheckNoPublicAccess on a bucket policy, off the critical path.
+
+        A failure is recorded, never a gap; one that is not about this call (AccessDenied, unknown
+        credentials, no endpoint) stops the check for the rest of the scan.
+        """
+        if policy is None or (self._endpoint_url and not os.environ.get(ANALYZER_ENDPOINT_ENV)):
+            return None, None, ()  # no policy, or an S3-compatible endpoint: nothing to ask
+        with self._lock:
+            stopped = self._analyzer_stopped
+        if stopped is not None:
+            return None, stopped, ()
+        try:
+            client = self._analyzer_client()
+            if hasattr(client, "check_no_public_access"):
+                return analyzer_result(
+                    client.check_no_public_access(
+                        policyDocument=policy, resourceType="AWS::S3::Bucket"
+                    )
+                )
+            reason, gone = "the installed botocore has no CheckNoPublicAccess", True
+        except AWS_FAILURES as error:
+            reason, gone = " ".join(error_text(error).split()), analyzer_gone(error)
+        if gone:
+            with self._lock:
+                self._analyzer_stopped = self._analyzer_stopped or reason
+        return None, reason, ()
+
     def describe(self, ref: BucketRef) -> Bucket:
         """Gather ACL, policy, Block Public Access, ownership and website facts of one bucket."""
         with self._cap.slot(ref.account, ref.name):
@@ -395,6 +463,7 @@ class AwsProvider:
         )
         account_block, account_err = self._account_settings()
         access_points, listing_errs = self._access_points(ref)
+        no_public, analyzer_problem, analyzer_reasons = self._no_public_access(policy)
         unreadable = tuple(
             entry
             for entry in (acl_err, policy_err, block_err, owner_err, website_err, account_err)
@@ -410,6 +479,9 @@ class AwsProvider:
             unreadable=unreadable,
             policy_is_public=None if status_err else status,
             policy_status_problem=status_err.reason if status_err else None,
+            analyzer_no_public=no_public,
+            analyzer_problem=analyzer_problem,
+            analyzer_reasons=analyzer_reasons,
             access_points=access_points,
         )
         errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable) + tuple(
@@ -475,6 +547,38 @@ class AwsProvider:
             return f"{self._endpoint_url}/{quote(bucket.name)}/{key}"
         region = bucket.ref.region or DEFAULT_REGION
         return f"https://{bucket.name}.s3.{region}.amazonaws.com/{key}"
+
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """An unsigned HEAD of the object, as an anonymous reader would send it; no content."""
+        client = self._unsigned_client(bucket.ref.region)
+        self._meter.request("s3.anonymous.HeadObject")
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            return head_object(client, bucket.name, obj.key)
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """An unsigned ListObjectsV2 of at most one key."""
+        client = self._unsigned_client(bucket.ref.region)
+        self._meter.request("s3.anonymous.ListObjectsV2")
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            return list_one(client, bucket.name)
+
+    def _unsigned_client(self, region: str | None) -> Any:
+        """An S3 client with no credentials, on the scan's endpoint and the bucket's region.
+
+        No shared retry budget and no breaker: a probe is sent once, and its failure is its own.
+        """
+        region = self._region if self._endpoint_url or not region else region
+        with self._lock:
+            client = self._anonymous.get(region)
+            if client is None:
+                config = unsigned_config(self._config)
+                if self._endpoint_url:
+                    config = config.merge(Config(s3={"addressing_style": "path"}))
+                client = self._session.client(
+                    "s3", region_name=region, endpoint_url=self._endpoint_url, config=config
+                )
+                self._anonymous[region] = client
+            return client
 
 
 def _established(response: Any) -> str | None:

@@ -28,6 +28,14 @@ UNSUPPORTED = (
     "UnsupportedOperation",
     "MethodNotAllowed",
 )
+# CheckNoPublicAccess errors about one policy or one moment: the next bucket's check may pass.
+_ANALYZER_PER_CALL = (
+    "ThrottlingException",
+    "ValidationException",
+    "InvalidParameterException",
+    "UnprocessableEntityException",
+    "InternalServerException",
+)
 _GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": S3Grantee.ALL_USERS,
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": S3Grantee.AUTHENTICATED_USERS,
@@ -147,3 +155,28 @@ def multi_region_entries(
     )
     regions = entry.get("Regions") or ()
     return tuple((str(region["Bucket"]), point) for region in regions if region.get("Bucket"))
+
+
+def analyzer_result(response: Mapping[str, Any]) -> tuple[bool | None, str | None, tuple[str, ...]]:
+    """(no public access, problem, its reasons' short text) of a CheckNoPublicAccess response."""
+    result = response.get("result")
+    if result == "PASS":
+        return True, None, ()
+    if result != "FAIL":
+        return None, f"unexpected result {result!r}", ()
+    reasons = []
+    for reason in response.get("reasons") or ():
+        sid, index = reason.get("statementId"), reason.get("statementIndex")
+        # The index is shown as given: the API does not say whether it counts from 0 or 1.
+        where = f"statement '{sid}'" if sid else ""
+        if not sid and index is not None:
+            where = f"statement index {index}"
+        text = " ".join(str(reason.get("description") or "").split())
+        reasons.append(f"{where}: {text}" if where and text else where or text)
+    return False, None, tuple(reason for reason in reasons if reason)
+
+
+def analyzer_gone(error: Exception) -> bool:
+    """Whether a CheckNoPublicAccess failure means the service will not answer this account
+    (denied, unknown credentials, no such endpoint or operation), not just this one call."""
+    return error_code(error) not in _ANALYZER_PER_CALL

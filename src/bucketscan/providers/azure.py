@@ -17,6 +17,12 @@ from azure.identity import DefaultAzureCredential
 from azure.storage.blob import BlobServiceClient, ExponentialRetry
 
 from bucketscan.metering import Meter, RetryReason
+from bucketscan.providers.azure_anonymous import (
+    WEBSITE_HEAD,
+    blob_properties,
+    list_one,
+    website_head,
+)
 from bucketscan.providers.azure_metering import request_hook, request_kind
 from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_accounts, management_client
 from bucketscan.providers.base import UNLISTED, ProviderError
@@ -31,6 +37,7 @@ from bucketscan.records.azure import (
     NetworkRules,
 )
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.unreadable import Unreadable
 
 # OSError covers transport failures; ValueError/KeyError/TypeError a malformed answer.
@@ -242,6 +249,27 @@ class AzureProvider:
             return f"{facts.web_endpoint.rstrip('/')}/{key}"
         return f"{self.account_url}/{quote(bucket.name, safe='$')}/{key}"
 
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """The blob's properties asked for with no credential; a `$web` blob the static website
+        serves is asked for at the website, where its public verdict comes from."""
+        facts = bucket.facts
+        if bucket.name == WEB_CONTAINER and isinstance(facts, AzureContainerFacts):
+            if facts.static_website and not facts.web_endpoint:
+                why = "served by the static website, whose endpoint is unknown (see --subscription)"
+                return ProbeAnswer(WEBSITE_HEAD, failure=why)
+            if facts.static_website:
+                self._meter.request("azure.anonymous.website.HEAD")
+                return website_head(self.url(bucket, obj))
+        self._meter.request("azure.anonymous.GetBlobProperties")
+        with self._cap.slot(self.account, bucket.name):
+            return blob_properties(self.account_url, bucket.name, obj.key)
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """One page of at most one blob, asked for with no credential."""
+        self._meter.request("azure.anonymous.ListBlobs")
+        with self._cap.slot(self.account, bucket.name):
+            return list_one(self.account_url, bucket.name)
+
     def _static_website(self, unreadable: list[Unreadable]) -> bool | None:
         """Whether static website hosting is on, read once per account."""
         with self._website_lock:
@@ -306,6 +334,14 @@ class AzureAccounts:
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The blob's anonymous URL."""
         return self._by_account[bucket.ref.account].url(bucket, obj)
+
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """The blob asked for with no credential, by its own account's provider."""
+        return self._by_account[bucket.ref.account].probe_object(bucket, obj)
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """The container's listing asked for with no credential."""
+        return self._by_account[bucket.ref.account].probe_listing(bucket)
 
 
 def unreachable(error: BaseException) -> bool:

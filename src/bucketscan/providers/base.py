@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.probe import ProbeAnswer
 
 # The bucket name standing for "every bucket of this account/project": its listing failed, so
 # the report shows the whole account as unknown, with the reason, and the scan goes on.
@@ -65,4 +66,13 @@ class Provider(Protocol):
 
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The object's public URL (what an anonymous reader would fetch)."""
+        ...
+
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """Ask for the object with no credentials (a HEAD, or at most its first byte, dropped);
+        short timeouts, never retried; a failure is the answer's `failure`, never raised."""
+        ...
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """Ask for a listing of at most one key with no credentials, as `probe_object` asks."""
         ...

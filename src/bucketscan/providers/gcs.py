@@ -23,12 +23,14 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 from bucketscan.metering import Meter
 from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
+from bucketscan.providers.gcs_anonymous import get_metadata, json_api, list_one
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter, retry_counter, retry_reason
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
 from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
+from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.unreadable import Unreadable
 
 PUBLIC_HOST = "https://storage.googleapis.com"
@@ -105,6 +107,8 @@ class GcsProvider:
         self._unlisted: dict[str, str] = {}
         self._role_cache: dict[str, tuple[str, ...] | Unreadable] = {}
         self._role_lock = threading.Lock()
+        self._anonymous: requests.Session | None = None  # --verify-anonymous, made when used
+        self._anonymous_lock = threading.Lock()
         install_meter(client._http, self._meter)
 
     def bucket_refs(self) -> Iterator[BucketRef]:
@@ -245,6 +249,27 @@ class GcsProvider:
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """The object's public URL."""
         return f"{PUBLIC_HOST}/{quote(bucket.name)}/{quote(obj.key, safe='/')}"
+
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """The object's metadata asked for without credentials (what a download needs)."""
+        self._meter.request("gcs.anonymous.objects.get")
+        api = json_api(self._client.api_endpoint)
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            return get_metadata(self._anonymous_session(), api, bucket.name, obj.key)
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """A listing of at most one object, asked for without credentials."""
+        self._meter.request("gcs.anonymous.objects.list")
+        api = json_api(self._client.api_endpoint)
+        with self._cap.slot(bucket.ref.account, bucket.name):
+            return list_one(self._anonymous_session(), api, bucket.name)
+
+    def _anonymous_session(self) -> requests.Session:
+        """An HTTP session that carries no credentials, for the scan client's endpoint."""
+        with self._anonymous_lock:
+            if self._anonymous is None:
+                self._anonymous = requests.Session()
+            return self._anonymous
 
     def _custom_roles(
         self, bindings: Iterable[IamBinding], unreadable: list[Unreadable]

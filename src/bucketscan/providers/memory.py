@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bucketscan.metering import Meter
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.s3 import S3BucketFacts, S3ObjectFacts
 
 
@@ -22,6 +23,8 @@ class MemoryBucket:
     key: Callable[[int], str] = field(default=lambda index: f"objects/{index:09d}.txt")
     object_facts: Callable[[int], S3ObjectFacts | None] = field(default=lambda index: None)
     errors: tuple[str, ...] = ()
+    # The status an anonymous request gets for a key (None: the listing); None: no answer.
+    anonymous: Callable[[str | None], int | None] = field(default=lambda key: None)
 
 
 class MemoryProvider:
@@ -81,6 +84,22 @@ class MemoryProvider:
     def url(self, bucket: Bucket, obj: StoredObject) -> str:
         """A memory:// URL."""
         return f"memory://{bucket.name}/{obj.key}"
+
+    def probe_object(self, bucket: Bucket, obj: StoredObject) -> ProbeAnswer:
+        """The configured anonymous status of the object."""
+        self._meter.request("memory.anonymous.HeadObject")
+        return _answer("HeadObject", self._buckets[bucket.name].anonymous(obj.key))
+
+    def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
+        """The configured anonymous status of the listing."""
+        self._meter.request("memory.anonymous.ListObjects")
+        return _answer("ListObjects", self._buckets[bucket.name].anonymous(None))
+
+
+def _answer(request: str, status: int | None) -> ProbeAnswer:
+    if status is None:
+        return ProbeAnswer(request, failure="no anonymous endpoint in memory")
+    return ProbeAnswer(request, status)
 
 
 def _index(obj: StoredObject) -> int:

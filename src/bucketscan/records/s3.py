@@ -76,6 +76,11 @@ class S3BucketFacts:
     # AWS's own second opinion (GetBucketPolicyStatus IsPublic); None when it could not be read.
     policy_is_public: bool | None = None
     policy_status_problem: str | None = None  # why not: off the critical path, never a gap
+    # IAM Access Analyzer's CheckNoPublicAccess on the bucket policy (PASS: True), its reasons for
+    # a FAIL, and why it was not read; all empty when there is no policy or nothing to ask.
+    analyzer_no_public: bool | None = None
+    analyzer_problem: str | None = None
+    analyzer_reasons: tuple[str, ...] = ()
     # The account's access points whose bucket is this one; a failed listing is in `unreadable`.
     access_points: tuple[S3AccessPoint, ...] = ()
 

@@ -43,7 +43,7 @@ from bucketscan.scanner.report.atomic import atomic_text
 from bucketscan.scanner.report.registry import WRITERS
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
-from bucketscan.scanner.terminal import print_scan
+from bucketscan.scanner.terminal import disagreement_warning, print_scan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +112,13 @@ def scan_options(command: F) -> F:
         click.option("--redact-keys", is_flag=True,
                      help="Mask names and numbers in object keys, as evidence is masked, in "
                           "the report and on the terminal (for reports that leave the team)."),
+        click.option("--verify-anonymous", is_flag=True,
+                     help="After the verdicts, check them from outside with unsigned requests: "
+                          "the listing and one public and one private object of every bucket "
+                          "judged public, and of up to 3 buckets judged private (the same ones "
+                          "every run). A HEAD or metadata request only, no content. A public "
+                          "verdict refused, or a private one answered, is reported as a "
+                          "disagreement."),
         click.option("--missing-ok", is_flag=True,
                      help="A named bucket or container that does not exist is not an error."),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
@@ -136,6 +143,7 @@ def options_from(kwargs: dict[str, Any]) -> ScanOptions:
         ocr_engine=ocr_engine(kwargs),
         key_splits=tuple(kwargs["key_splits"]),
         redact_keys=kwargs["redact_keys"],
+        verify_anonymous=kwargs["verify_anonymous"],
     )
 
 
@@ -213,6 +221,9 @@ def execute(
         fail(failure_message(error, endpoint))
     if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):
         print_scan(console, outcome)
+    warning = disagreement_warning(outcome)
+    if warning is not None:  # even with --quiet: a verdict the outside contradicts
+        console.print(warning, soft_wrap=True)
     if stop.signal is not None and not outcome.meta.complete:
         message = f"interrupted ({stop.signal.name}): the report is marked incomplete"
         console.print(f"[bold yellow]{message}[/]", soft_wrap=True)

@@ -45,6 +45,7 @@ from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.pool import BudgetExceededError
 from bucketscan.scanner.selection import in_scope, skip_reason
 from bucketscan.scanner.stats import ScanStats
+from bucketscan.scanner.verify import Checkable, Sample, Verifier, keep_first
 
 MAX_ERRORS_PER_BUCKET = 20
 INTERRUPTED = "interrupted"  # listed and due to be read when a signal stopped the scan
@@ -72,6 +73,7 @@ class _Tally:
     listing_failed: bool = False
     stopped: bool = False  # a stop request cut the listing short
     error_counts: Counter[str] = field(default_factory=Counter)  # every error, by kind
+    samples: dict[Exposure, Sample] = field(default_factory=dict)  # --verify-anonymous
 
     def error(self, message: str, kind: str | None = None) -> None:
         self.error_counts[kind or message.split(": ", 1)[0]] += 1
@@ -117,6 +119,7 @@ class Engine:
         self._listing_stopped = False
         self._not_analysed = 0
         self._stopped_in_run = False
+        self._checkable: dict[BucketRef, Checkable] = {}  # guarded by _describe_lock
 
     def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
         """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
@@ -127,6 +130,7 @@ class Engine:
             for unit in split_keys(ref, splits)
         )
         assembler = ResultAssembler(units_per_bucket(splits))
+        verifier = self._verifier()
         finished = threading.Event()
         watch = threading.Thread(target=self._watch_stop, args=(finished,), name="bucketscan-stop")
         watch.start()
@@ -134,12 +138,16 @@ class Engine:
             for event in self._executor.run(units, self._scan_unit):
                 if not isinstance(event, BucketResult):
                     yield event
-                    continue
-                joined = assembler.add(event)
-                if joined is not None:
-                    self._described.pop(joined.ref, None)
-                    self.stats.add(buckets_done=1)
-                    yield joined
+                else:
+                    joined = assembler.add(event)
+                    if joined is not None:
+                        self._described.pop(joined.ref, None)
+                        self.stats.add(buckets_done=1)
+                        yield from self._checked(verifier, joined)
+                if verifier is not None:
+                    yield from verifier.ready()
+            if verifier is not None:
+                yield from verifier.finish()
             self._stopped_in_run = self._stop.requested
         except BaseException:
             self._stop.request()  # the scan failed: wind every unit down instead of finishing it
@@ -148,6 +156,33 @@ class Engine:
             finished.set()
             watch.join()
             self._io.shutdown(wait=True)
+            if verifier is not None:
+                verifier.close()
+
+    def _verifier(self) -> Verifier | None:
+        """The checks from outside, when --verify-anonymous asks for them."""
+        if not self._options.verify_anonymous:
+            return None
+        return Verifier(self._provider, redact_keys=self._options.redact_keys, stop=self._stop)
+
+    def _checked(self, verifier: Verifier | None, result: BucketResult) -> list[BucketResult]:
+        """A finished bucket, or what the verifier can report now (it checks it from outside)."""
+        if verifier is None:
+            return [result]
+        with self._describe_lock:
+            checkable = self._checkable.pop(result.ref, None)
+        return verifier.add(result, checkable)
+
+    def _keep_checkable(self, bucket: Bucket, tally: _Tally) -> None:
+        """What --verify-anonymous needs of a finished unit: facts and objects to probe."""
+        if not self._options.verify_anonymous:
+            return
+        with self._describe_lock:
+            kept = self._checkable.get(bucket.ref)
+            samples = dict(kept.samples) if kept is not None else {}
+            for sample in tally.samples.values():  # joined with the bucket's other key ranges
+                keep_first(samples, sample.obj, sample.access)
+            self._checkable[bucket.ref] = Checkable(bucket, samples)
 
     def interruption(self) -> Interruption | None:
         """What a stop request left unreached, when one came before the scan's end."""
@@ -224,6 +259,7 @@ class Engine:
         truncated = self._walk(bucket, unit.keys, tally, done, emit)
         with done:
             done.wait_for(lambda: tally.pending == 0)
+        self._keep_checkable(bucket, tally)
         emit(self._result(bucket, access, tally, truncated))
 
     def _walk(
@@ -309,6 +345,8 @@ class Engine:
         with done:
             tally.readable[verdict.read.value] += 1
             tally.widest_read = widest(tally.widest_read, verdict.read)
+            if self._options.verify_anonymous:
+                keep_first(tally.samples, obj, verdict)
             reason = self._skip(obj, verdict)
             if reason is not None:
                 tally.skipped[reason] += 1

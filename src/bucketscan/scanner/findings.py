@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bucketscan.policies.exposure import bucket_missing, bucket_possibly_exposed, possibly_exposed
 from bucketscan.policies.severity import Severity
+from bucketscan.policies.verification import Agreement, Verification
 from bucketscan.records.common import BucketAccess, BucketRef, Exposure
 from bucketscan.records.content import Category, Signal
 
@@ -64,6 +65,8 @@ class BucketResult:
     listing_failed: bool = False  # the listing broke off: objects beyond it were never seen
     # Every error by kind ("download failed (SlowDown)": 31), however few `errors` name.
     error_counts: dict[str, int] = field(default_factory=dict)
+    # Unsigned requests beside the verdicts they check (--verify-anonymous), with their agreement.
+    verification: tuple[Verification, ...] = ()
 
     @property
     def unreadable(self) -> int:
@@ -120,3 +123,9 @@ class ScanSummary:
     buckets_possibly_exposed: int = 0  # read or list public, authenticated or unknown
     buckets_not_listed: int = 0  # possibly readable buckets whose listing failed
     buckets_missing: tuple[str, ...] = ()  # named buckets that do not exist
+    verification: dict[str, int] = field(default_factory=dict)  # anonymous probes by agreement
+
+    @property
+    def disagreements(self) -> int:
+        """Anonymous probes whose answer contradicts the verdict they checked."""
+        return self.verification.get(Agreement.DISAGREES.value, 0)

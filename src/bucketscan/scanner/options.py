@@ -29,6 +29,7 @@ class ScanOptions:
     ocr_engine: str = "auto"  # an OcrEngine value
     key_splits: tuple[str, ...] = ()  # cut every bucket into key ranges listed in parallel
     redact_keys: bool = False  # mask names and numbers in object keys (reports that leave the team)
+    verify_anonymous: bool = False  # after the verdicts, check them with unsigned requests
 
     @property
     def worker_count(self) -> int:

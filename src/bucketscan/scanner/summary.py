@@ -28,6 +28,7 @@ class SummaryBuilder:
         self._possibly_exposed = 0
         self._not_listed = 0
         self._missing: list[str] = []
+        self._verification: Counter[str] = Counter()
 
     def bucket(self, result: BucketResult) -> None:
         """Add one finished bucket."""
@@ -45,6 +46,7 @@ class SummaryBuilder:
         self._not_listed += result.not_listed
         if result.missing:
             self._missing.append(result.ref.name)
+        self._verification.update(item.agreement.value for item in result.verification)
 
     def finding(self, finding: Finding) -> None:
         """Add one finding."""
@@ -87,4 +89,5 @@ class SummaryBuilder:
             buckets_possibly_exposed=self._possibly_exposed,
             buckets_not_listed=self._not_listed,
             buckets_missing=tuple(sorted(self._missing)),
+            verification=dict(self._verification),
         )

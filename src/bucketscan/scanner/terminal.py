@@ -13,6 +13,7 @@ from rich.table import Table
 
 from bucketscan.policies.detectors.scoring import WEIGHTS
 from bucketscan.policies.keys import visible
+from bucketscan.policies.verification import DISAGREES_LINE, Agreement
 from bucketscan.records.common import OUTSIDE, Exposure
 from bucketscan.records.content import Signal
 from bucketscan.scanner.cost import retry_note
@@ -29,6 +30,7 @@ _STYLE = {
 
 EVIDENCE_CELLS = 44
 UNREADABLE_SHOWN = 20  # the report lists every one; the terminal, those readable outside first
+DISAGREEMENTS_SHOWN = 3
 
 
 def _exposure(value: Exposure) -> str:
@@ -65,6 +67,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         )
         for line in reason_lines(result):
             style = "magenta" if line.startswith("error: ") or result.missing else "default"
+            style = "bold red" if line.startswith(DISAGREES_LINE) else style
             console.print(f"    [{style}]{text(line)}[/]")
     # Two lines per finding, not a table: object keys are long (UUID names) and must stay whole.
     console.print(f"\n[bold]Exposed sensitive files[/] ({len(outcome.findings)})")
@@ -96,6 +99,25 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         f"{summary.cost.bytes_read / 1e6:.1f} MB read · ~${summary.cost.estimated_usd:.4f} · "
         f"{outcome.meta.duration_s or 0:.1f} s"
     )
+
+
+def disagreement_warning(outcome: ScanOutcome) -> str | None:
+    """One line when anonymous probes contradicted verdicts: how many, and where (markup)."""
+    count = outcome.summary.disagreements
+    if not count:
+        return None
+    where = [
+        f"{text(result.ref.name)} ({item.probe.target.value} judged {item.verdict.value}, "
+        f"unsigned {text(item.probe.request)} answered {text(item.probe.detail)})"
+        for result in sorted(outcome.buckets, key=lambda r: (r.ref.account, r.ref.name))
+        for item in result.verification
+        if item.agreement is Agreement.DISAGREES
+    ]
+    shown = "; ".join(where[:DISAGREEMENTS_SHOWN])
+    hidden = len(where) - DISAGREEMENTS_SHOWN
+    more = f"; {hidden} more in the report" if hidden > 0 else ""
+    checks = "check disagrees" if count == 1 else "checks disagree"
+    return f"[bold yellow]warning:[/] {count} anonymous {checks} with the verdicts: {shown}{more}"
 
 
 def _unreadable_count(count: int) -> str:

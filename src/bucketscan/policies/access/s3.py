@@ -357,29 +357,66 @@ def evaluate_bucket(bucket: Bucket) -> BucketAccess:
     return BucketAccess(read, list_, write, tuple(dict.fromkeys(reasons)))
 
 
-def _second_opinion(facts: S3BucketFacts, policy: _Policy) -> tuple[str, ...]:
-    """AWS's GetBucketPolicyStatus beside our reading of the policy alone (before Block Public
-    Access, as IsPublic is), and whether the two agree."""
-    if facts.policy_is_public is None:
-        problem = facts.policy_status_problem
-        return (f"second opinion: GetBucketPolicyStatus not read ({problem})",) if problem else ()
-    if policy.statements is None:
-        return ()
+@dataclass(frozen=True)
+class _Opinion:
+    """An outside judge of the bucket policy alone: its verdict (None: not read), and why not."""
+
+    who: str
+    public: bool | None
+    problem: str | None
+    reasons: tuple[str, ...] = ()
+
+
+def _opinions(facts: S3BucketFacts) -> tuple[_Opinion, ...]:
+    """AWS's GetBucketPolicyStatus (IsPublic) and IAM Access Analyzer's CheckNoPublicAccess."""
+    analyzer = facts.analyzer_no_public
+    return (
+        _Opinion("AWS GetBucketPolicyStatus", facts.policy_is_public, facts.policy_status_problem),
+        _Opinion(
+            "IAM Access Analyzer CheckNoPublicAccess",
+            None if analyzer is None else not analyzer,
+            facts.analyzer_problem,
+            facts.analyzer_reasons,
+        ),
+    )
+
+
+def _policy_alone_public(policy: _Policy) -> bool:
+    """Whether our reading of the policy alone (before Block Public Access) admits outsiders."""
     ungated = replace(policy, gate=Gate(GateState.OPEN))
     bucket_arn = BUCKET_ARN.format(bucket=policy.bucket)
     parts = ungated.grants(READ_ACTIONS + OBJECT_WRITE_ACTIONS, None) + ungated.grants(
         LIST_ACTIONS + BUCKET_WRITE_ACTIONS, bucket_arn
     )
-    ours = any(part.exposure in (Exposure.PUBLIC, Exposure.AUTHENTICATED) for part in parts)
-    theirs = facts.policy_is_public
+    return any(part.exposure in (Exposure.PUBLIC, Exposure.AUTHENTICATED) for part in parts)
+
+
+def second_opinion(who: str, theirs: bool, ours: bool, reasons: tuple[str, ...] = ()) -> str:
+    """The reason line saying whether an outside judge agrees with our reading of the policy."""
     said = "public" if theirs else "not public"
+    why = f" ({'; '.join(reasons)})" if reasons else ""
     if ours == theirs:
-        return (f"second opinion: AWS GetBucketPolicyStatus agrees the policy is {said}",)
+        return f"second opinion: {who} agrees the policy is {said}{why}"
     judged = "public" if ours else "not public"
     return (
-        f"second opinion DISAGREES: AWS GetBucketPolicyStatus says the policy is {said}, "
-        f"bucketscan judges it {judged}",
+        f"second opinion DISAGREES: {who} says the policy is {said}{why}, "
+        f"bucketscan judges it {judged}"
     )
+
+
+def _second_opinion(facts: S3BucketFacts, policy: _Policy) -> tuple[str, ...]:
+    """Each outside judge beside our reading of the policy alone (before Block Public Access, as
+    IsPublic and CheckNoPublicAccess are), and whether the two agree."""
+    lines = []
+    ours: bool | None = None
+    for opinion in _opinions(facts):
+        if opinion.public is None:
+            if opinion.problem:
+                lines.append(f"second opinion: {opinion.who} not read ({opinion.problem})")
+        elif policy.statements is not None:
+            ours = _policy_alone_public(policy) if ours is None else ours
+            lines.append(second_opinion(opinion.who, opinion.public, ours, opinion.reasons))
+    return tuple(lines)
 
 
 def needs_object_acl(bucket: Bucket) -> bool:

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from bucketscan.policies.keys import visible
 from bucketscan.policies.severity import Severity
+from bucketscan.policies.verification import Agreement
 from bucketscan.scanner.cost import retry_note
 from bucketscan.scanner.findings import (
     BucketResult,
@@ -80,6 +81,7 @@ class MarkdownWriter:
             f"- could not tell (unreadable): {_reasons(summary.objects_unreadable) or 'none'}",
             f"- exposed objects not judged: {_reasons(summary.objects_not_judged) or 'none'}"
             f"{_not_listed(summary.buckets_not_listed)}",
+            *_verification(meta, summary),
             f"- {sum(summary.cost.requests.values()):,} API requests"
             f"{retry_note(summary.cost.requests_sent, summary.cost.retries)}, "
             f"{summary.cost.bytes_read:,} bytes read, about ${summary.cost.estimated_usd:.4f}",
@@ -154,6 +156,25 @@ def _incomplete(meta: ScanMeta) -> list[str]:
     if stopped.bucket_listing_stopped:
         lines.append("- the listing of buckets was stopped: further buckets, if any, not reached")
     return [*lines, ""]
+
+
+def _verification(meta: ScanMeta, summary: ScanSummary) -> list[str]:
+    """With --verify-anonymous, one line: how the unsigned probes stood to the verdicts."""
+    if not meta.options.get("verify_anonymous"):
+        return []
+    counts = summary.verification
+    if not counts:
+        return ["- anonymous checks (--verify-anonymous): none sent (no bucket to check)"]
+    disagree = summary.disagreements
+    parts = [
+        f"{counts.get(Agreement.AGREES.value, 0)} agree",
+        f"**{disagree} DISAGREE with their verdict**" if disagree else "0 disagree",
+        f"{counts.get(Agreement.UNVERIFIED.value, 0)} could not verify",
+    ]
+    if counts.get(Agreement.NO_VERDICT.value):
+        parts.append(f"{counts[Agreement.NO_VERDICT.value]} checked an unknown verdict")
+    total = sum(counts.values())
+    return [f"- anonymous checks (--verify-anonymous): {total} unsigned probes, {', '.join(parts)}"]
 
 
 def _where(item: Finding | UnreadableObject) -> str:

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bucketscan.policies.keys import safe_url
+from bucketscan.policies.verification import Verification
 from bucketscan.records.content import Signal
 from bucketscan.scanner.findings import (
     AnalysedObject,
@@ -67,8 +68,8 @@ def unreadable_json(item: UnreadableObject) -> JsonDict:
 
 
 def bucket_json(result: BucketResult) -> JsonDict:
-    """One bucket's verdicts and counts."""
-    return {
+    """One bucket's verdicts and counts (and, with --verify-anonymous, its probes)."""
+    body: JsonDict = {
         "provider": result.ref.provider,
         "account": result.ref.account,
         "name": result.ref.name,
@@ -95,6 +96,25 @@ def bucket_json(result: BucketResult) -> JsonDict:
         "listing_failed": result.listing_failed,
         "missing": result.missing,
         "possibly_exposed": result.possibly_exposed,
+    }
+    if result.verification:
+        body["verification"] = [verification_json(item) for item in result.verification]
+    return body
+
+
+def verification_json(item: Verification) -> JsonDict:
+    """One anonymous probe beside the verdict it checks (status only: no content is kept)."""
+    probe = item.probe
+    return {
+        "target": probe.target.value,
+        "key": probe.key,
+        "request": probe.request,
+        "status": probe.status,
+        "code": probe.code,
+        "outcome": probe.outcome.value,
+        "detail": probe.detail,
+        "verdict": item.verdict.value,
+        "agreement": item.agreement.value,
     }
 
 
