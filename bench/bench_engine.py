@@ -23,7 +23,8 @@ import boto3
 from cpu import cpu_seconds
 
 from bucketscan.metering import Meter
-from bucketscan.scanner.demo import moto_server, public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
+from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.runner import run_scan
 

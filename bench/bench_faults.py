@@ -24,7 +24,8 @@ from typing import Any
 
 import boto3
 
-from bucketscan.scanner.demo import moto_server, public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
+from bucketscan.scanner.emulators.s3 import moto_server
 
 REGION = "ap-northeast-1"
 SENSITIVE = "個人番号カード\n個人番号 6214 9832 0257\n氏名 山田 太郎\n生年月日 1990年1月1日\n"

@@ -23,8 +23,8 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bucketscan.scanner.demo import moto_server
-from bucketscan.scanner.demo_aws import REGION, public_read_policy
+from bucketscan.scanner.demo.aws import REGION, public_read_policy
+from bucketscan.scanner.emulators.s3 import moto_server
 from processes import PeakMemory, in_session, start_scan, wait_until, workers_of
 from test_hostile import HOSTILE_KEYS, huge_text, lying_docx, many_page_pdf, pixel_bomb_png
 

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bucketscan.scanner.emulators.loopback import HOST
+from bucketscan.scanner.emulators.loopback import HOST, RawHandler
 
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
@@ -81,7 +81,7 @@ def _json(body: Any) -> bytes:
 def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
     target = urlsplit(gate.upstream)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(RawHandler):
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
@@ -91,7 +91,8 @@ def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
                 self._forward(body)
             else:
                 path = unquote(urlsplit(self.path).path)
-                self._send(*gate.answer(self.command, path))
+                status, headers, answer = gate.answer(self.command, path)
+                self.send_raw(status, headers.items(), answer)
 
         def _forward(self, body: bytes) -> None:
             connection = http.client.HTTPConnection(target.netloc, timeout=60)
@@ -103,24 +104,11 @@ def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
                 passed = {k: v for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP}
                 if self.command == "HEAD":
                     passed["Content-Length"] = response.getheader("Content-Length") or "0"
-                self._send(response.status, passed, payload)
+                self.send_raw(response.status, passed.items(), payload)
             finally:
                 connection.close()
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-            self.send_response_only(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            if "Content-Length" not in headers:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet."""
 
     return Handler
 

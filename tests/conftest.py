@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bucketscan.scanner.demo import moto_server
+from bucketscan.scanner.emulators.s3 import moto_server
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bucketscan.policies.access.s3 import evaluate_bucket, second_opinion
 from bucketscan.providers.aws import ANALYZER_ENDPOINT_ENV, AwsProvider
 from bucketscan.providers.aws_facts import analyzer_gone, analyzer_result
 from bucketscan.records.common import Exposure
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
 from test_provider_aws import (  # aws and fake_env are fixtures
     aws,  # noqa: F401
     describe,

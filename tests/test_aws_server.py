@@ -13,7 +13,8 @@ from bucketscan.metering import Meter
 from bucketscan.policies.access.s3 import EVALUATOR
 from bucketscan.providers.aws import open_aws, strip_account_host
 from bucketscan.records.common import BucketAccess, Exposure
-from bucketscan.scanner.demo import moto_server, public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
+from bucketscan.scanner.emulators.s3 import moto_server
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,10 @@ from click.testing import CliRunner, Result
 
 from azure_emulators import azurite
 from bucketscan import __version__
-from bucketscan.scanner import demo_azure, demo_gcs
 from bucketscan.scanner.cli import main
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo import azure as demo_azure
+from bucketscan.scanner.demo import gcs as demo_gcs
+from bucketscan.scanner.demo.aws import public_read_policy
 from bucketscan.scanner.emulators.azurite import Azurite
 from bucketscan.scanner.emulators.gcs import storage_emulator
 from bucketscan.scanner.emulators.loopback import free_port

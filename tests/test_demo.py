@@ -17,7 +17,7 @@ from rich.console import Console
 
 from bucketscan.scanner.cli import main
 from bucketscan.scanner.demo import DEMOS, report_path, run_demo
-from bucketscan.scanner.demo_story import deal
+from bucketscan.scanner.demo.story import deal
 from bucketscan.synthetic.corpus import SyntheticFile, generate_corpus
 
 SEED = 2024

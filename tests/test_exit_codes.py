@@ -18,7 +18,7 @@ from bucketscan.policies.exposure import (
 )
 from bucketscan.records.common import BucketAccess, Exposure
 from bucketscan.scanner.cli import main
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
 from test_errors import assert_one_line_error
 from test_provider_aws import deny_hook
 

@@ -21,8 +21,9 @@ from bucketscan.providers.aws_retry import AccountRetry
 from bucketscan.providers.limits import ConcurrencyCap
 from bucketscan.records.common import Exposure
 from bucketscan.scanner.analyzer import InlineAnalyzer
-from bucketscan.scanner.demo import moto_server, public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
 from bucketscan.scanner.emulators.faults import Fault, FaultCounts, FaultPlan, fault_proxy
+from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from bucketscan.policies.extract import extract
-from bucketscan.scanner.demo_aws import REGION, public_read_policy
+from bucketscan.scanner.demo.aws import REGION, public_read_policy
 from bucketscan.synthetic import forms, negatives
 from processes import PeakMemory, start_scan
 

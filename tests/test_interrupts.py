@@ -20,7 +20,7 @@ from bucketscan.providers.memory import MemoryBucket, MemoryProvider
 from bucketscan.records.common import Exposure
 from bucketscan.records.content import Classification
 from bucketscan.scanner.analyzer import Analysis
-from bucketscan.scanner.demo_aws import REGION, public_read_policy
+from bucketscan.scanner.demo.aws import REGION, public_read_policy
 from bucketscan.scanner.findings import ScanCost, ScanSummary
 from bucketscan.scanner.interrupt import Stop
 from bucketscan.scanner.meta import Interruption, ScanMeta

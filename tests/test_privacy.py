@@ -12,7 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
 from bucketscan.synthetic.numbers import my_number
 from bucketscan.synthetic.people import Person, japanese_person, seireki, wareki
 

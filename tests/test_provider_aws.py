@@ -19,7 +19,7 @@ from bucketscan.providers.aws import AwsProvider, open_aws
 from bucketscan.providers.base import ProviderError
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
 from bucketscan.records.s3 import BlockPublicAccess, S3BucketFacts, S3Fact, S3Grantee
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo.aws import public_read_policy
 
 ACCOUNT = "123456789012"  # moto's default account
 

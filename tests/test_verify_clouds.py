@@ -27,9 +27,9 @@ from bucketscan.providers.aws import AwsProvider
 from bucketscan.providers.azure import AzureProvider, blob_service
 from bucketscan.providers.gcs import GcsProvider
 from bucketscan.records.common import Bucket, BucketRef, Exposure, StoredObject
-from bucketscan.scanner import demo_gcs
 from bucketscan.scanner.cli import main
-from bucketscan.scanner.demo_aws import public_read_policy
+from bucketscan.scanner.demo import gcs as demo_gcs
+from bucketscan.scanner.demo.aws import public_read_policy
 from bucketscan.scanner.emulators.gcs import storage_emulator
 from bucketscan.scanner.emulators.loopback import serve_http
 from bucketscan.scanner.options import ScanOptions

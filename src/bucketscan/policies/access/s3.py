@@ -19,7 +19,14 @@ from bucketscan.policies.access.s3_access_points import (
     Target,
     access_point_reach,
 )
-from bucketscan.policies.access.s3_conditions import ANYONE, NOBODY, Tiers, admitted, caught
+from bucketscan.policies.access.s3_conditions import (
+    ANYONE,
+    NOBODY,
+    Tiers,
+    admitted,
+    caught,
+    widest_tier,
+)
 from bucketscan.policies.access.s3_gates import (
     Gate,
     GateState,
@@ -71,14 +78,6 @@ class _Part:
 
     exposure: Exposure
     reason: str
-
-
-def _exposure(tiers: Tiers) -> Exposure:
-    if Exposure.PUBLIC in tiers:
-        return Exposure.PUBLIC
-    if Exposure.AUTHENTICATED in tiers:
-        return Exposure.AUTHENTICATED
-    return Exposure.PRIVATE
 
 
 @lru_cache(maxsize=1024)
@@ -206,7 +205,7 @@ class _Policy:
         partial = self._partial_denies(action, covers) if arn is None else []
         if tiers - blocked and partial:
             reason += f"; Deny statement {', '.join(partial)} removes only some keys"
-        exposure, reason = self.gate.apply(_exposure(tiers - blocked), reason)
+        exposure, reason = self.gate.apply(widest_tier(tiers - blocked), reason)
         return _Part(exposure, reason)
 
     def _partial_denies(self, action: str, covers: _Covers) -> list[str]:
@@ -282,7 +281,7 @@ class _Acl:
                 continue
             reason = f"{owner} ACL grants {shown} to {_ACL_WHO[grant.grantee]}"
             blocked, labels = self.policy.denied(action, covers)
-            exposure = _exposure(frozenset({tier}) - blocked)
+            exposure = widest_tier(frozenset({tier}) - blocked)
             if exposure is not tier:
                 reason += f"; bucket policy Deny statement {', '.join(labels)} overrides it"
             exposure, reason = self.gate.apply(exposure, reason)

@@ -41,6 +41,7 @@ from bucketscan.policies.access.s3_conditions import (
     Verdict,
     admitted,
     caught,
+    widest_tier,
 )
 from bucketscan.policies.access.s3_gates import Gate, GateState, policy_gate
 from bucketscan.policies.access.s3_patterns import pattern
@@ -308,14 +309,6 @@ def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
     return any(a.startswith(b) or b.startswith(a) for a in one for b in other)
 
 
-def _exposure(tiers: Tiers) -> Exposure:
-    if Exposure.PUBLIC in tiers:
-        return Exposure.PUBLIC
-    if Exposure.AUTHENTICATED in tiers:
-        return Exposure.AUTHENTICATED
-    return Exposure.PRIVATE
-
-
 def _unread(entries: tuple[Unreadable, ...], fact: S3Fact) -> str | None:
     for entry in entries:
         if entry.fact == fact:
@@ -453,7 +446,7 @@ def _joined(
     """The widest pair of an access point grant and a bucket grant: both must allow [POLICIES]."""
     multi = access_point.multi_region
     exposures = [
-        _exposure((mine.tiers - ANONYMOUS if multi else mine.tiers) & theirs.tiers)
+        widest_tier((mine.tiers - ANONYMOUS if multi else mine.tiers) & theirs.tiers)
         for mine, theirs in pairs
     ]
     exposure = widest(*exposures)

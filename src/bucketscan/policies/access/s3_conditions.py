@@ -65,6 +65,15 @@ _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _ROLE_SESSIONS = re.compile(r"[A-Z0-9]+:\*")  # "AROLEID:*": every session of one role
 
 
+def widest_tier(tiers: Tiers) -> Exposure:
+    """The widest exposure among `tiers` (private when there is none)."""
+    if Exposure.PUBLIC in tiers:
+        return Exposure.PUBLIC
+    if Exposure.AUTHENTICATED in tiers:
+        return Exposure.AUTHENTICATED
+    return Exposure.PRIVATE
+
+
 def _no_wildcard(value: str) -> bool:
     return not any(char in value for char in "*?")
 

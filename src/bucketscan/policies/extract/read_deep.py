@@ -111,19 +111,24 @@ def _deep_page(
     if not checks_out(whole.mrz) and max(image.size) < _DET_SMALL_SIDE:
         # A small photo's MRZ print is a few pixels high: detection splits its lines at one
         # scale and keeps them whole at another.
-        page = fit(image, PAGE_SIDE)
-        again = _deep_read(image, page, card, False, limits, cascade, source, [], _DET_SMALL_SIDE)
-        whole = _with_mrz_of(whole, again)
+        whole = _with_mrz_of(whole, _mrz_lines(fit(image, PAGE_SIDE), _DET_SMALL_SIDE))
     if _zone_read(whole) > _zone_read(flat):
         return whole
     notes.extend(flat_notes)
     return flat
 
 
-def _with_mrz_of(page: Page, other: Page) -> Page:
+def _mrz_lines(subject: Image.Image, side: int) -> tuple[str, ...]:
+    """The MRZ lines of `subject` detected at `side` pixels, only lines of their length read."""
+    found = ppocr.find_lines(subject, side)
+    long_lines = [i for i, ratio in enumerate(found.ratios()) if ratio >= _MRZ_RATIO]
+    return lines.reading(ppocr.recognise(found.subset(long_lines))).mrz if long_lines else ()
+
+
+def _with_mrz_of(page: Page, mrz: tuple[str, ...]) -> Page:
     """The page with the MRZ lines another reading of it found besides: each reading garbles
     other characters, and the detector's check digits tell which line is right."""
-    extra = tuple(line for line in other.mrz if line not in page.mrz)
+    extra = tuple(line for line in mrz if line not in page.mrz)
     if not extra:
         return page
     text = "\n".join((page.text, *extra))
@@ -144,12 +149,9 @@ def _deep_read(
     cascade: bool,
     source: str,
     notes: list[str],
-    side: int | None = None,
 ) -> Page:
-    """One deep reading of `subject` (the image, or its card flattened) as a page of `image`,
-    detected at `side` pixels (by default, as suits a card or anything else)."""
-    side = side or (_DET_CARD_SIDE if card_like else _DET_SIDE)
-    found = ppocr.find_lines(subject, side)
+    """One deep reading of `subject` (the image, or its card flattened) as a page of `image`."""
+    found = ppocr.find_lines(subject, _DET_CARD_SIDE if card_like else _DET_SIDE)
     turn = upright_turn(found.angle)
     upright = turned(subject, turn)
     document_like = bool(found.quads) or (card is not None and card.source == "quad")

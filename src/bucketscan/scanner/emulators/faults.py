@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from bucketscan.scanner.emulators.loopback import HOST
+from bucketscan.scanner.emulators.loopback import HOST, RawHandler
 
 # Headers that belong to one connection, not to the request or response passed on.
 _HOP_BY_HOP = frozenset(
@@ -172,7 +172,7 @@ def _error_answer(dialect: Dialect, fault: Fault) -> tuple[int, dict[str, str], 
 def _handler(upstream: str, plan: FaultPlan, ledger: _Ledger) -> type[BaseHTTPRequestHandler]:
     target = urlsplit(upstream)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(RawHandler):
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
@@ -185,7 +185,8 @@ def _handler(upstream: str, plan: FaultPlan, ledger: _Ledger) -> type[BaseHTTPRe
                     self.close_connection = True
                 elif fault in (Fault.THROTTLE, Fault.SERVER_ERROR):
                     assert fault is not None
-                    self._answer(*_error_answer(plan.dialect, fault))
+                    status, headers, answer = _error_answer(plan.dialect, fault)
+                    self.send_raw(status, headers.items(), answer)
                 else:
                     if fault is Fault.STALL:
                         time.sleep(stall)
@@ -212,31 +213,11 @@ def _handler(upstream: str, plan: FaultPlan, ledger: _Ledger) -> type[BaseHTTPRe
                 if self.command == "HEAD":
                     passed.append(("Content-Length", response.getheader("Content-Length") or "0"))
                     payload = b""
-                self._answer(response.status, passed, payload, response.reason)
+                self.send_raw(response.status, passed, payload, response.reason)
             finally:
                 connection.close()
 
-        def _answer(
-            self,
-            status: int,
-            headers: dict[str, str] | list[tuple[str, str]],
-            body: bytes,
-            reason: str | None = None,
-        ) -> None:
-            self.send_response_only(status, reason)
-            items = headers.items() if isinstance(headers, dict) else headers
-            for name, value in items:
-                self.send_header(name, value)
-            if not any(name.lower() == "content-length" for name, _ in items):
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet."""
 
     return Handler
 

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -52,6 +52,31 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet."""
+
+
+class RawHandler(BaseHTTPRequestHandler):
+    """A request handler for loopback proxies: answers passed on as they came, no access log."""
+
+    def send_raw(
+        self,
+        status: int,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        reason: str | None = None,
+    ) -> None:
+        """Answer with `status`, `headers` (a length added if missing) and `body` (not to HEAD)."""
+        items = list(headers)
+        self.send_response_only(status, reason)
+        for name, value in items:
+            self.send_header(name, value)
+        if not any(name.lower() == "content-length" for name, _ in items):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet."""

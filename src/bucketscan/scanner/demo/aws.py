@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bucketscan.scanner.demo_story import DemoObject, Placement
+from bucketscan.scanner.demo.story import DemoObject, Placement
 
 REGION = "ap-northeast-1"
 

@@ -17,10 +17,12 @@ from rich.table import Table
 from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.common import OUTSIDE
-from bucketscan.scanner import demo_aws, demo_azure, demo_gcs
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
-from bucketscan.scanner.demo_aws import public_read_policy
-from bucketscan.scanner.demo_story import DemoBucket, DemoObject, deal
+from bucketscan.scanner.demo import aws as demo_aws
+from bucketscan.scanner.demo import azure as demo_azure
+from bucketscan.scanner.demo import gcs as demo_gcs
+from bucketscan.scanner.demo.aws import public_read_policy
+from bucketscan.scanner.demo.story import DemoBucket, DemoObject, deal
 from bucketscan.scanner.emulators import EmulatorError, require
 from bucketscan.scanner.emulators.azurite import azurite, find_azurite
 from bucketscan.scanner.emulators.gcs import storage_emulator

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bucketscan.records.azure import WEB_CONTAINER
-from bucketscan.scanner.demo_story import DemoObject, Placement
+from bucketscan.scanner.demo.story import DemoObject, Placement
 
 ACCOUNT = "welcomehr"
 # Azurite's account key for the demo: a made-up base64 value, not a secret.

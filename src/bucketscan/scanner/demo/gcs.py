@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bucketscan.records.gcs import IamBinding
-from bucketscan.scanner.demo_story import DemoObject, Placement
+from bucketscan.scanner.demo.story import DemoObject, Placement
 
 PROJECT = "welcomehr-prod"
 VIEWER, LIST_ONLY = "roles/storage.objectViewer", "roles/storage.legacyBucketReader"
