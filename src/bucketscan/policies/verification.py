@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bucketscan.policies.access.s3_access_points import through_access_point
 from bucketscan.records.common import BucketAccess, Exposure
 from bucketscan.records.probe import ProbeAnswer
 
@@ -109,7 +110,7 @@ _SAYS = {
 }
 
 
-def compare(verdict: Exposure, probe: ProbeResult, reasons: Iterable[str] = ()) -> Verification:
+def compare(verdict: Exposure, probe: ProbeResult, reasons: Sequence[str] = ()) -> Verification:
     """Whether a probe's outcome agrees with the verdict it checks.
 
     `reasons` are the verdict's own: a public verdict reached only through an S3 access point is
@@ -124,7 +125,7 @@ def compare(verdict: Exposure, probe: ProbeResult, reasons: Iterable[str] = ()) 
     elif verdict is Exposure.PUBLIC:
         if outcome is ProbeOutcome.READABLE:
             agreement = Agreement.AGREES
-        elif outcome is ProbeOutcome.REFUSED and not _through_access_point(reasons):
+        elif outcome is ProbeOutcome.REFUSED and not any(map(through_access_point, reasons)):
             agreement = Agreement.DISAGREES
     elif verdict in _EXPECTS_REFUSAL:
         # Not found reads nothing either: what the verdict says an outsider gets.
@@ -133,17 +134,8 @@ def compare(verdict: Exposure, probe: ProbeResult, reasons: Iterable[str] = ()) 
     return Verification(probe, verdict, agreement, _line(verdict, probe, agreement, reasons))
 
 
-def _through_access_point(reasons: Iterable[str]) -> bool:
-    """Whether a verdict names an access point route ("via access point ap: ...")."""
-    for reason in reasons:
-        head = reason.split(": ", 1)[1] if reason.startswith(("read: ", "list: ")) else reason
-        if head.startswith("via ") and "access point" in head.split(":", 1)[0].lower():
-            return True
-    return False
-
-
 def _line(
-    verdict: Exposure, probe: ProbeResult, agreement: Agreement, reasons: Iterable[str]
+    verdict: Exposure, probe: ProbeResult, agreement: Agreement, reasons: Sequence[str]
 ) -> str:
     """One reason line: `anonymous check DISAGREES: ... answered 200 (...), but list judged ...`."""
     what = "the listing" if probe.target is ProbeTarget.LISTING else f"object {probe.key}"
@@ -161,7 +153,7 @@ def _line(
     why = ""
     if probe.outcome is ProbeOutcome.NOT_FOUND:
         why = ": listed moments ago, so deleted since or hidden from anonymous callers"
-    elif probe.outcome is ProbeOutcome.REFUSED and _through_access_point(reasons):
+    elif probe.outcome is ProbeOutcome.REFUSED and any(map(through_access_point, reasons)):
         why = ": judged public through an access point, and the probe asks the bucket itself"
     return f"anonymous check could not verify: {answered}{why}; {judged} judged {verdict.value}"
 

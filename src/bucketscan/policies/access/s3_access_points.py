@@ -323,9 +323,19 @@ def _exact(target: Target, object_arn: str, itself: str) -> str | None:
     return None if target.key is None else object_arn + target.key
 
 
+_KINDS = {False: "access point", True: "Multi-Region Access Point"}
+_ROUTE = "via "  # how a reason about a route through an access point starts
+
+
 def _label(access_point: S3AccessPoint) -> str:
-    kind = "Multi-Region Access Point" if access_point.multi_region else "access point"
-    return f"{kind} {access_point.name}"
+    return f"{_KINDS[access_point.multi_region]} {access_point.name}"
+
+
+def through_access_point(reason: str) -> bool:
+    """Whether a verdict's reason line names a route through an access point (see `_label`)."""
+    head = reason.split(": ", 1)[1] if reason.startswith(("read: ", "list: ")) else reason
+    route = head.split(":", 1)[0]
+    return route.startswith(_ROUTE) and any(kind in route for kind in _KINDS.values())
 
 
 def _block_gate(access_point: S3AccessPoint, facts: S3BucketFacts) -> Gate:
@@ -404,14 +414,14 @@ def _through(
         return None
     said = problem or "; ".join(grant.reason for grant in ours)
     if problem is None and not any(grant.tiers for grant in ours):
-        return Reach(Exposure.PRIVATE, f"via {label}: {said}")
+        return Reach(Exposure.PRIVATE, f"{_ROUTE}{label}: {said}")
     if access_point.network_origin is NetworkOrigin.VPC:  # [VPC]
         vpc = f" ({access_point.vpc_id})" if access_point.vpc_id else ""
         why = f"its network origin is VPC{vpc}: requests from outside that VPC are refused"
-        return Reach(Exposure.PRIVATE, f"via {label}: {said}, but {why}")
+        return Reach(Exposure.PRIVATE, f"{_ROUTE}{label}: {said}, but {why}")
     gate = _block_gate(access_point, facts)
     if gate.state is GateState.VOID:
-        return Reach(Exposure.PRIVATE, f"via {label}: {said}, but {gate.note} voids it")
+        return Reach(Exposure.PRIVATE, f"{_ROUTE}{label}: {said}, but {gate.note} voids it")
     unknowns = []
     if access_point.network_origin is None:
         why = _unread(access_point.unreadable, S3Fact.ACCESS_POINT) or "not read"
@@ -428,15 +438,15 @@ def _through(
             why = "; ".join(grant.reason for grant in theirs) or (
                 "the bucket policy does not allow requests through it"
             )
-            return Reach(Exposure.PRIVATE, f"via {label}: {said}, but {why}")
+            return Reach(Exposure.PRIVATE, f"{_ROUTE}{label}: {said}, but {why}")
         pairs = [(a, b) for a in ours for b in admitting if _overlap(a.keys, b.keys)]
         if problem is None and not pairs:
             why = "the bucket policy allows requests through it for other keys only"
-            return Reach(Exposure.PRIVATE, f"via {label}: {said}, but {why}")
+            return Reach(Exposure.PRIVATE, f"{_ROUTE}{label}: {said}, but {why}")
         if problem is not None:
             unknowns.append(admitting[0].reason)
     if problem is not None or unknowns:
-        return Reach(Exposure.UNKNOWN, f"via {label}: {'; '.join([said, *unknowns])}")
+        return Reach(Exposure.UNKNOWN, f"{_ROUTE}{label}: {'; '.join([said, *unknowns])}")
     return _joined(label, access_point, pairs, gate)
 
 
@@ -451,7 +461,7 @@ def _joined(
     ]
     exposure = widest(*exposures)
     mine, theirs = pairs[exposures.index(exposure)]
-    reason = f"via {label}: {mine.reason}; {theirs.reason}"
+    reason = f"{_ROUTE}{label}: {mine.reason}; {theirs.reason}"
     if multi and Exposure.PUBLIC in mine.tiers & theirs.tiers:
         reason += "; Multi-Region Access Points take no anonymous requests"
     if exposure is Exposure.PRIVATE:
