@@ -71,7 +71,7 @@ def _seed(endpoint: str, uploads: tuple[Upload, ...]) -> None:
         client.put_object(Bucket="welcomehr-uploads", Key=upload.key, Body=upload.body)
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown", "sarif", "ocsf", "csv"])
 def test_a_scan_leaks_no_identifier_name_birth_date_or_secret_key(
     moto_endpoint: str, tmp_path: Path, fmt: str
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,8 +36,9 @@ class Meter:
     A logical call is one request plus its retries, so calls are requests sent minus retries.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_retry: Callable[[str, RetryReason], None] | None = None) -> None:
         self._lock = threading.Lock()
+        self._on_retry = on_retry  # --verbose: each retry as it happens
         self._sent: Counter[str] = Counter()
         self._retried: Counter[str] = Counter()
         self._reasons: Counter[str] = Counter()
@@ -53,6 +55,8 @@ class Meter:
         with self._lock:
             self._retried[kind] += 1
             self._reasons[reason.value] += 1
+        if self._on_retry is not None:
+            self._on_retry(kind, reason)
 
     def exhausted(self, reason: RetryReason) -> None:
         """Record a call that failed for `reason` with no retry left (attempts or budget)."""

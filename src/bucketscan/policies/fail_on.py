@@ -3,7 +3,9 @@
 For `exposure`, "unknown" counts as exposed: a bucket whose every configuration call was denied
 may be the public one. `finding` counts exposed or possibly exposed ID documents and résumés;
 `unreadable` adds exposed objects whose content could not be read; `new` counts findings that
-the baseline does not hold.
+the baseline does not hold. Muted findings (the mutelist accepts them) count for none of these,
+and an intended-public bucket's own exposure does not count for `exposure`; the ID documents
+found in it still do.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ class ScanTally:
     """What a finished scan found, as far as `--fail-on` looks."""
 
     buckets_exposed: int  # buckets readable or listable from outside, or possibly so
-    findings: tuple[Exposure, ...]  # the exposure of each finding
+    findings: tuple[Exposure, ...]  # the exposure of each finding the mutelist does not mute
     unreadable: tuple[tuple[Exposure, bool], ...]  # each unreadable object: exposure, failed
-    new_findings: int | None  # None without a baseline
+    new_findings: int | None  # None without a baseline; muted ones left out
     buckets_not_listed: int  # possibly readable buckets whose listing failed
+    buckets_intended_public: int = 0  # of buckets_exposed, those the mutelist says are meant to be
+    # Unreadable objects of intended-public buckets: they count for `unreadable`, not `exposure`.
+    unreadable_intended: tuple[tuple[Exposure, bool], ...] = ()
+    muted_findings: int = 0  # findings the mutelist mutes: counted for nothing
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,15 @@ def names_something(tally: ScanTally, fail_on: FailOn) -> bool:
         return False
     if fail_on is FailOn.EXPOSURE:
         exposures = (*tally.findings, *(exposure for exposure, _ in tally.unreadable))
-        return tally.buckets_exposed > 0 or any(map(possibly_exposed, exposures))
+        unintended = tally.buckets_exposed - tally.buckets_intended_public
+        return unintended > 0 or any(map(possibly_exposed, exposures))
     if fail_on is FailOn.NEW:
         return bool(tally.new_findings)
     if any(map(possibly_exposed, tally.findings)):
         return True
+    unread = (*tally.unreadable, *tally.unreadable_intended)
     return fail_on is FailOn.UNREADABLE and any(
-        possibly_exposed(exposure) for exposure, _ in tally.unreadable
+        possibly_exposed(exposure) for exposure, _ in unread
     )
 
 
@@ -71,5 +79,6 @@ def untold(tally: ScanTally, fail_on: FailOn) -> Untold:
     """What the scan could not tell that `fail_on` needed (nothing for `exposure`/`never`)."""
     if fail_on not in NEEDS_CONTENT:
         return Untold(0, 0)
-    failed = sum(1 for exposure, fail in tally.unreadable if fail and possibly_exposed(exposure))
+    items = (*tally.unreadable, *tally.unreadable_intended)
+    failed = sum(1 for exposure, fail in items if fail and possibly_exposed(exposure))
     return Untold(failed, tally.buckets_not_listed)

@@ -27,6 +27,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("GET", r"/storage/v1/b$", "gcs.buckets.list"),
         ("POST", r"/storage/v1/b$", "gcs.buckets.insert"),
         ("GET", r"/policies/[^/]+:getEffectivePolicy$", "orgpolicy.getEffectivePolicy"),
+        ("GET", r"/v1/(projects|organizations)/[^/]+/roles/[^/]+$", "iam.roles.get"),
     )
 )
 

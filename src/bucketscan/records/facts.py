@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from bucketscan.records.azure import AzureContainerFacts
+from bucketscan.records.azure import WEB_CONTAINER, AzureContainerFacts
 from bucketscan.records.gcs import GcsBucketFacts, GcsObjectFacts
 from bucketscan.records.s3 import S3BucketFacts, S3ObjectFacts
 
 BucketFacts = S3BucketFacts | GcsBucketFacts | AzureContainerFacts
 ObjectFacts = S3ObjectFacts | GcsObjectFacts
+
+
+def serves_website(facts: BucketFacts, name: str) -> bool:
+    """Whether the bucket serves a static website (S3 or GCS website config, Azure's $web)."""
+    if isinstance(facts, AzureContainerFacts):
+        return bool(facts.static_website) and name == WEB_CONTAINER
+    return facts.website

@@ -41,6 +41,7 @@ def join_results(parts: Iterable[BucketResult]) -> BucketResult:
         objects_partly_read=sum(part.objects_partly_read for part in parts),
         listing_failed=any(part.listing_failed for part in parts),
         error_counts=dict(sum((Counter(part.error_counts) for part in parts), Counter())),
+        website=any(part.website for part in parts),
     )
 
 

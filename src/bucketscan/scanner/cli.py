@@ -6,10 +6,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -22,6 +22,7 @@ from bucketscan.policies.fail_on import NEEDS_CONTENT, FailOn
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
+from bucketscan.scanner.config_options import CONFIG_OPTION, config_source
 from bucketscan.scanner.exit_codes import (
     EXIT_CLEAN,
     EXIT_CODES_HELP,
@@ -33,17 +34,21 @@ from bucketscan.scanner.failures import (
     ScanError,
     check_endpoint_url,
     check_output,
+    check_output_dir,
     failure_message,
     one_line,
 )
 from bucketscan.scanner.interrupt import Stop, stop_on_signals
+from bucketscan.scanner.muting import expiry_warnings, load_mutelist
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
 from bucketscan.scanner.progress import live_progress
-from bucketscan.scanner.report.atomic import atomic_text
+from bucketscan.scanner.publish import check_metrics_file, check_notify_url, publish
+from bucketscan.scanner.report.destinations import REPORT_STEM, destinations, open_writers
 from bucketscan.scanner.report.registry import WRITERS
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
 from bucketscan.scanner.terminal import disagreement_warning, print_scan
+from bucketscan.scanner.verbose import VerboseLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,10 +81,14 @@ EXIT_INTERRUPTED = 130
 def scan_options(command: F) -> F:
     """Options every `scan` subcommand shares."""
     decorators = [
-        click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="json",
-                     show_default=True, help="Report format."),
+        click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), multiple=True,
+                     default=("json",), show_default=True,
+                     help="Report format; repeat it with --output-dir for several at once."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write the report here (default: standard output)."),
+        click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help=f"Write one report per --format here, as {REPORT_STEM}.json, .jsonl, "
+                          ".md, .sarif, .ocsf.json, .csv, .html."),
         click.option("--no-content", is_flag=True, help="Judge access only; read no objects."),
         click.option("--include-private", is_flag=True,
                      help="Also analyse objects nobody outside can read."),
@@ -103,6 +112,10 @@ def scan_options(command: F) -> F:
                           "(repeatable; limits then apply per range)."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="An earlier JSON report: record new and resolved findings."),
+        click.option("--mutelist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="A YAML file of accepted findings and intended-public buckets: they "
+                          "stay in the report, marked muted, and do not count for --fail-on."),
+        CONFIG_OPTION,
         click.option("--fail-on", type=click.Choice([value.value for value in FailOn]),
                      help="Exit 1 on: finding, an exposed (or possibly exposed) ID document or "
                           "résumé; unreadable, that or an exposed object that could not be "
@@ -122,6 +135,15 @@ def scan_options(command: F) -> F:
         click.option("--missing-ok", is_flag=True,
                      help="A named bucket or container that does not exist is not an error."),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
+        click.option("--verbose", "-v", is_flag=True,
+                     help="Also print, on stderr as they happen, each bucket's verdicts with "
+                          "their reasons, retries, skipped and unreadable objects (even with -q)."),
+        click.option("--notify", "notify", multiple=True, metavar="URL",
+                     help="After the scan, POST a summary to this webhook (Slack-compatible "
+                          "JSON; repeatable). A failure is a warning, never a failed scan."),
+        click.option("--metrics-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write Prometheus metrics here (node_exporter textfile collector, "
+                          "e.g. bucketscan.prom); needs the metrics extra."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -161,17 +183,6 @@ def fail_on_of(kwargs: dict[str, Any]) -> FailOn:
     return fail_on
 
 
-@contextmanager
-def report_stream(path: Path | None) -> Iterator[TextIO]:
-    """The report's destination: a file (renamed into place when the report is whole), or
-    standard output."""
-    if path is None:
-        yield sys.stdout
-        return
-    with atomic_text(path) as stream:  # whole or not at all: an earlier report stays intact
-        yield stream
-
-
 def exit_status(outcome: ScanOutcome, fail_on: str, *, missing_ok: bool = False) -> int:
     """0 when clean, 1 when the scan found what `--fail-on` names, 2 when it could not tell."""
     return scan_verdict(outcome, FailOn(fail_on), missing_ok=missing_ok).code
@@ -189,29 +200,45 @@ def execute(
     endpoint: str | None = None,
 ) -> None:
     """Check the inputs, open a provider, scan it, write the report, exit with the status."""
-    meter = Meter()
     console = Console(stderr=True)
+    verbose = VerboseLog(console) if kwargs["verbose"] else None
+    meter = Meter(on_retry=verbose.retry if verbose else None)
     try:
         fail_on = fail_on_of(kwargs)
         check_output(kwargs["output"])
+        check_output_dir(kwargs["output_dir"])
+        mutelist = load_mutelist(kwargs["mutelist"])
+        planned = destinations(kwargs["fmt"], kwargs["output"], kwargs["output_dir"])
+        check_metrics_file(kwargs["metrics_file"])
+        for url in kwargs["notify"]:
+            check_notify_url(url)
     except ScanError as error:
         fail(str(error))
+    today = datetime.now(UTC).date()
+    for line in expiry_warnings(mutelist, today):  # even with --quiet: it no longer mutes
+        console.print(f"[bold yellow]warning:[/] {escape(line)}", soft_wrap=True)
     options = options_from(kwargs)
-    stats = ScanStats()
+    stats = ScanStats(on_note=verbose.note if verbose else None)
     stop = Stop()  # SIGINT/SIGTERM end the scan early with an incomplete report, exit 128+N
     try:
-        baseline = Baseline.load(kwargs["baseline"]) if kwargs["baseline"] else None
+        baseline = (
+            Baseline.load(kwargs["baseline"], redact_keys=kwargs["redact_keys"])
+            if kwargs["baseline"]
+            else None
+        )
         provider = open_provider(meter)
-        with stop_on_signals(stop), report_stream(kwargs["output"]) as stream:
+        with stop_on_signals(stop), open_writers(planned) as writers:
             outcome = run_scan(
                 provider,
                 options,
-                (WRITERS[kwargs["fmt"]](stream),),
+                (*writers, *([verbose] if verbose else [])),
                 meter=meter,
                 stats=stats,
-                progress=live_progress(stats, quiet=kwargs["quiet"], stop=stop),
+                progress=live_progress(stats, quiet=kwargs["quiet"], stop=stop, console=console),
                 baseline=baseline,
                 stop=stop,
+                mutelist=mutelist,
+                today=today,
             )
     except (ProviderError, BaselineError, ScanError) as error:
         fail(str(error))
@@ -219,11 +246,17 @@ def execute(
         if os.environ.get("BUCKETSCAN_DEBUG"):
             raise
         fail(failure_message(error, endpoint))
-    if not kwargs["quiet"] and (kwargs["output"] is not None or not sys.stdout.isatty()):
+    if not kwargs["quiet"] and (planned[0].path is not None or not sys.stdout.isatty()):
         print_scan(console, outcome)
     warning = disagreement_warning(outcome)
     if warning is not None:  # even with --quiet: a verdict the outside contradicts
         console.print(warning, soft_wrap=True)
+    publish(
+        outcome,
+        notify=kwargs["notify"],
+        metrics_file=kwargs["metrics_file"],
+        warn=lambda line: console.print(f"[bold yellow]warning:[/] {escape(line)}", soft_wrap=True),
+    )
     if stop.signal is not None and not outcome.meta.complete:
         message = f"interrupted ({stop.signal.name}): the report is marked incomplete"
         console.print(f"[bold yellow]{message}[/]", soft_wrap=True)
@@ -245,7 +278,7 @@ class OneLineErrors(click.Group):
             sys.exit(done.exit_code)
         except click.UsageError as error:
             hint = f" (see {error.ctx.command_path} --help)" if error.ctx else ""
-            fail(f"{error.format_message()}{hint}")
+            fail(f"{error.format_message()}{config_source(error)}{hint}")
         except click.ClickException as error:
             fail(error.format_message())
         except click.exceptions.Abort:

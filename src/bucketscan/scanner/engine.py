@@ -35,6 +35,7 @@ from bucketscan.records.common import (
     units_per_bucket,
     widest,
 )
+from bucketscan.records.facts import serves_website
 from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
@@ -51,6 +52,7 @@ MAX_ERRORS_PER_BUCKET = 20
 INTERRUPTED = "interrupted"  # listed and due to be read when a signal stopped the scan
 _POLL_S = 0.1  # how often waiting threads look at the stop request
 _CHOSEN = frozenset({NotJudged.CONTENT_OFF, NotJudged.TOO_LARGE})  # left unread as asked
+_UNNOTED = frozenset({NotJudged.CONTENT_OFF, "not_exposed"})  # most objects: --verbose omits them
 
 Event = BucketResult | Finding | UnreadableObject
 
@@ -125,7 +127,7 @@ class Engine:
         """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
         splits = self._options.key_splits
         units = (
-            unit
+            self._counted_unit(unit)
             for ref in self._counted(refs if refs is not None else self._provider.bucket_refs())
             for unit in split_keys(ref, splits)
         )
@@ -220,6 +222,11 @@ class Engine:
                 with self._stopped_lock:
                     self._listing_stopped = True
                 return
+        self.stats.add(buckets_known=1)  # the progress display may now show a total and an ETA
+
+    def _counted_unit(self, unit: WorkUnit) -> WorkUnit:
+        self.stats.add(units_total=1)
+        return unit
 
     def _describe(self, ref: BucketRef) -> Bucket:
         """The bucket's facts, gathered once however many key ranges it was cut into."""
@@ -240,6 +247,7 @@ class Engine:
     def _scan_unit(self, unit: WorkUnit, emit: Callable[[Event], None]) -> None:
         """One work unit: describe, evaluate, stream the objects, wait for their analysis."""
         if self._stop.requested:
+            self.stats.add(units_listed=1)
             emit(self._not_reached_bucket(unit.ref))
             return
         started = time.perf_counter()
@@ -247,6 +255,7 @@ class Engine:
             bucket = self._describe(unit.ref)
             access = self._evaluator.bucket(bucket)
         except Exception as error:  # noqa: BLE001 - a broken bucket is unknown, the scan goes on
+            self.stats.add(units_listed=1)
             reason = f"could not describe bucket: {type(error).__name__}: {error}"
             emit(unknown_bucket(unit.ref, reason))
             return
@@ -257,6 +266,7 @@ class Engine:
         )
         done = threading.Condition()
         truncated = self._walk(bucket, unit.keys, tally, done, emit)
+        self.stats.add(units_listed=1)  # once all are, the objects due for analysis are counted
         with done:
             done.wait_for(lambda: tally.pending == 0)
         self._keep_checkable(bucket, tally)
@@ -328,7 +338,7 @@ class Engine:
         """Evaluate one object now, or hand it to the I/O threads when it needs a call."""
         if not needs_facts:
             verdict = self._evaluator.obj(bucket, obj)
-            if not self._worth_reading(obj, verdict, tally, done):
+            if not self._worth_reading(bucket, obj, verdict, tally, done):
                 return
         while not self._inflight.acquire(timeout=_POLL_S):
             if self._stop.requested:
@@ -336,10 +346,16 @@ class Engine:
                 return
         with done:
             tally.pending += 1
+        self.stats.add(objects_queued=1)
         self._io.submit(self._object_task, bucket, obj, needs_facts, tally, done, emit)
 
     def _worth_reading(
-        self, obj: StoredObject, verdict: ObjectAccess, tally: _Tally, done: threading.Condition
+        self,
+        bucket: Bucket,
+        obj: StoredObject,
+        verdict: ObjectAccess,
+        tally: _Tally,
+        done: threading.Condition,
     ) -> bool:
         """Count the verdict and decide whether to download the object."""
         with done:
@@ -352,6 +368,9 @@ class Engine:
                 tally.skipped[reason] += 1
                 if reason in _CHOSEN and possibly_exposed(verdict.read):
                     tally.not_judged[reason] += 1
+        if reason is not None and reason not in _UNNOTED and self.stats.noting:
+            key = redact_key(obj.key) if self._options.redact_keys else obj.key
+            self.stats.note(f"skipped {bucket.name}/{key}: {reason.replace('_', ' ')}")
         return reason is None
 
     def _skip(self, obj: StoredObject, verdict: ObjectAccess) -> str | None:
@@ -377,7 +396,7 @@ class Engine:
             if needs_facts:
                 obj = self._provider.object_facts(bucket, obj)
             verdict = self._evaluator.obj(bucket, obj)
-            if needs_facts and not self._worth_reading(obj, verdict, tally, done):
+            if needs_facts and not self._worth_reading(bucket, obj, verdict, tally, done):
                 return
             assert self._analyzer is not None
             if self._stop.requested:
@@ -535,6 +554,7 @@ class Engine:
 
     def _release(self, tally: _Tally, done: threading.Condition) -> None:
         self._inflight.release()
+        self.stats.add(objects_done=1)
         with done:
             tally.pending -= 1
             done.notify_all()
@@ -561,6 +581,7 @@ class Engine:
             objects_partly_read=tally.partly_read,
             listing_failed=tally.listing_failed,
             error_counts=dict(tally.error_counts),
+            website=serves_website(bucket.facts, bucket.name),
         )
 
 

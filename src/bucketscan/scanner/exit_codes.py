@@ -53,13 +53,31 @@ def scan_verdict(outcome: ScanOutcome, fail_on: FailOn, *, missing_ok: bool = Fa
 
 
 def tally_of(outcome: ScanOutcome) -> ScanTally:
-    """What `--fail-on` looks at in a finished scan."""
+    """What `--fail-on` looks at in a finished scan (muted findings set apart)."""
     changes = outcome.summary.changes or {}
     new = changes.get("new")
+    muted = {finding.id for finding in outcome.findings if finding.muted}
+    exposed = [bucket for bucket in outcome.buckets if bucket.possibly_exposed]
+    intended = {
+        (bucket.ref.provider, bucket.ref.account, bucket.ref.name)
+        for bucket in outcome.buckets
+        if bucket.intended_public is not None
+    }
+    unread = [
+        ((item.exposure, item.failed), (item.provider, item.account, item.bucket) in intended)
+        for item in outcome.unreadable
+    ]
     return ScanTally(
-        buckets_exposed=sum(1 for bucket in outcome.buckets if bucket.possibly_exposed),
-        findings=tuple(finding.exposure for finding in outcome.findings),
-        unreadable=tuple((item.exposure, item.failed) for item in outcome.unreadable),
-        new_findings=len(new) if isinstance(new, list) else None,
+        buckets_exposed=len(exposed),
+        findings=tuple(finding.exposure for finding in outcome.findings if not finding.muted),
+        unreadable=tuple(item for item, meant in unread if not meant),
+        new_findings=(
+            sum(1 for entry in new if not (isinstance(entry, dict) and entry.get("id") in muted))
+            if isinstance(new, list)
+            else None
+        ),
         buckets_not_listed=outcome.summary.buckets_not_listed,
+        buckets_intended_public=sum(1 for bucket in exposed if bucket.intended_public is not None),
+        unreadable_intended=tuple(item for item, meant in unread if meant),
+        muted_findings=len(muted),
     )

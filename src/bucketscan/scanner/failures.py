@@ -55,6 +55,16 @@ def check_output(path: Path | None) -> None:
         raise ScanError(f"--output {path} exists and is not writable")
 
 
+def check_output_dir(directory: Path | None) -> None:
+    """The reports' directory must exist and be writable."""
+    if directory is None:
+        return
+    if not directory.is_dir():
+        raise ScanError(f"--output-dir {directory} is not a directory: create it first")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ScanError(f"--output-dir {directory} is not writable")
+
+
 def _named(error: BaseException, *names: str) -> bool:
     """Whether the error is (a subclass of) an exception class of one of these names."""
     return any(kind.__name__ in names for kind in type(error).__mro__)

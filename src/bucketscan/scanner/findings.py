@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bucketscan.policies.exposure import bucket_missing, bucket_possibly_exposed, possibly_exposed
+from bucketscan.policies.fingerprint import COULD_NOT_TELL, finding_id
 from bucketscan.policies.severity import Severity
 from bucketscan.policies.verification import Agreement, Verification
 from bucketscan.records.common import BucketAccess, BucketRef, Exposure
@@ -35,6 +36,17 @@ class Finding(AnalysedObject):
     severity: Severity
     confidence: float
     evidence: tuple[Signal, ...]
+    mute_reason: str | None = None  # set when a mutelist entry mutes it: kept, not counted
+
+    @property
+    def muted(self) -> bool:
+        """Whether a mutelist entry mutes it (it stays in the report, --fail-on skips it)."""
+        return self.mute_reason is not None
+
+    @property
+    def id(self) -> str:
+        """The stable id: the same object and document type give it in every run."""
+        return finding_id(self.provider, self.account, self.bucket, self.key, self.document_type)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +55,11 @@ class UnreadableObject(AnalysedObject):
 
     reason: str
     failed: bool = False  # the content never reached analysis (download or analysis failed)
+
+    @property
+    def id(self) -> str:
+        """The stable id of this could-not-tell row."""
+        return finding_id(self.provider, self.account, self.bucket, self.key, COULD_NOT_TELL)
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,9 @@ class BucketResult:
     error_counts: dict[str, int] = field(default_factory=dict)
     # Unsigned requests beside the verdicts they check (--verify-anonymous), with their agreement.
     verification: tuple[Verification, ...] = ()
+    website: bool = False  # serves a static website (S3/GCS website config, Azure $web)
+    # The mutelist's reason when an intended_public entry says it is meant to be public.
+    intended_public: str | None = None
 
     @property
     def unreadable(self) -> int:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.policies.access.registry import EVALUATORS
+from bucketscan.policies.mutelist import Mutelist
 from bucketscan.providers.base import Provider
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
 from bucketscan.scanner.baseline import Baseline
+from bucketscan.scanner.coverage import coverage_of
 from bucketscan.scanner.engine import Engine
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.interrupt import Stop
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.muting import marked_bucket, muted_finding
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.writer import ReportWriter
 from bucketscan.scanner.stats import ScanStats
@@ -50,9 +53,13 @@ def run_scan(
     keep_results: bool = True,
     baseline: Baseline | None = None,
     stop: Stop | None = None,
+    mutelist: Mutelist | None = None,
+    today: date | None = None,
 ) -> ScanOutcome:
     """Scan every bucket of a provider and feed each writer as events arrive; a `stop` request
-    ends the scan early, and the report says what was not reached."""
+    ends the scan early, and the report says what was not reached. A `mutelist` marks findings
+    muted and buckets intended-public (its entries expire after `today`, by default UTC's)."""
+    today = today or datetime.now(UTC).date()
     stats = stats or ScanStats()
     started, clock = _now(), time.perf_counter()
     meta = ScanMeta("bucketscan", __version__, provider.name, started, None, None, asdict(options))
@@ -78,6 +85,8 @@ def run_scan(
         with progress or nullcontext():
             for event in engine.run():
                 if isinstance(event, Finding):
+                    if mutelist is not None:
+                        event = muted_finding(event, mutelist, today)
                     totals.finding(event)
                     if keep_results:
                         findings.append(event)
@@ -89,6 +98,8 @@ def run_scan(
                     for writer in writers:
                         writer.unreadable(event)
                 else:
+                    if mutelist is not None:
+                        event = marked_bucket(event, mutelist, today)
                     totals.bucket(event)
                     if keep_results:
                         buckets.append(event)
@@ -112,7 +123,10 @@ def run_scan(
         meta.options,
         engine.interruption(),
     )
-    changes = baseline.changes(findings) if baseline is not None else None
+    changes = None
+    if baseline is not None:
+        coverage = coverage_of(options, buckets, unreadable, complete=meta.complete)
+        changes = baseline.changes(findings, coverage)
     summary = totals.build(provider.name, meter, stats.seconds(), changes)
     for writer in writers:
         writer.finish(meta, summary)

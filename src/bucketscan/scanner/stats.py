@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 
 class ScanStats:
-    """Thread-safe counts (buckets, objects, findings) and seconds spent per stage."""
+    """Thread-safe counts (buckets, objects, findings) and seconds spent per stage; with a
+    listener (`--verbose`), also notes of what happens as it happens."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_note: Callable[[str], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._seconds: dict[str, float] = {}
+        self._on_note = on_note
+
+    @property
+    def noting(self) -> bool:
+        """Whether anyone listens to notes (so callers skip building them otherwise)."""
+        return self._on_note is not None
+
+    def note(self, message: str) -> None:
+        """Pass one line to the listener, if any (called from any thread)."""
+        if self._on_note is not None:
+            self._on_note(message)
 
     def add(self, **counts: int) -> None:
         """Add to named counters."""
@@ -28,6 +41,11 @@ class ScanStats:
         """One counter's value."""
         with self._lock:
             return self._counts[name]
+
+    def counts(self) -> dict[str, int]:
+        """Every counter at one instant (a consistent snapshot for the progress display)."""
+        with self._lock:
+            return dict(self._counts)
 
     def seconds(self) -> dict[str, float]:
         """Seconds per stage, rounded."""

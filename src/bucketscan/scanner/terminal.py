@@ -79,6 +79,8 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
             f"[cyan]{finding.document_type}[/] {finding.confidence:.2f}  {evidence}"
         )
         console.print(f"    {text(finding.bucket)}/{text(finding.key)}", soft_wrap=True)
+        if finding.mute_reason is not None:
+            console.print(f"      [dim]muted: {text(finding.mute_reason)}[/]", soft_wrap=True)
         for note in finding.notes:
             console.print(f"      [dim]{text(note)}[/]", soft_wrap=True)
     _print_unreadable(console, outcome)

@@ -17,7 +17,7 @@ from bucketscan.scanner.findings import (
     UnreadableObject,
 )
 from bucketscan.scanner.meta import ScanMeta
-from bucketscan.scanner.report.serialize import reason_lines
+from bucketscan.scanner.report.serialize import evidence_text, reason_lines
 
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(Severity)}  # as declared
 
@@ -103,26 +103,48 @@ class MarkdownWriter:
         for result in ordered:
             lines.append(f"- **{cell(result.ref.name)}**")
             lines += [f"  - {cell(line)}" for line in reason_lines(result)]
+            if result.intended_public is not None:
+                lines.append(f"  - intended public (--mutelist): {cell(result.intended_public)}")
         lines += ["", "## Exposed sensitive files", ""]
-        if not self._findings:
+        active = [finding for finding in self._findings if not finding.muted]
+        if not active:
             lines.append("None found.")
         else:
             lines += [
-                "| severity | exposure | document | confidence | object | evidence | notes |",
-                "|---|---|---|---:|---|---|---|",
+                "| severity | exposure | document | confidence | object | evidence | notes | id |",
+                "|---|---|---|---:|---|---|---|---|",
             ]
-        for finding in sorted(
-            self._findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.bucket, f.key)
-        ):
-            evidence = "; ".join(s.snippet or s.reason for s in finding.evidence[:3])
+        for finding in _by_severity(active):
             lines.append(
                 f"| {finding.severity.value} | {finding.exposure.value} "
                 f"| {cell(finding.document_type)} | {finding.confidence:.2f} "
-                f"| {_where(finding)} | {cell(evidence)} | {cell('; '.join(finding.notes))} |"
+                f"| {_where(finding)} | {cell(evidence_text(finding))} "
+                f"| {cell('; '.join(finding.notes))} | {finding.id} |"
             )
+        lines += self._muted_lines()
         lines += self._unreadable_lines()
         self._stream.write("\n".join(lines) + "\n")
         self._stream.flush()
+
+    def _muted_lines(self) -> list[str]:
+        """Findings a --mutelist entry accepts: still listed, with the entry's reason."""
+        muted = [finding for finding in self._findings if finding.muted]
+        if not muted:
+            return []
+        lines = [
+            "",
+            "## Muted findings (--mutelist: not counted for --fail-on)",
+            "",
+            "| severity | exposure | document | object | reason muted |",
+            "|---|---|---|---|---|",
+        ]
+        for finding in _by_severity(muted):
+            lines.append(
+                f"| {finding.severity.value} | {finding.exposure.value} "
+                f"| {cell(finding.document_type)} | {_where(finding)} "
+                f"| {cell(finding.mute_reason)} |"
+            )
+        return lines
 
     def _unreadable_lines(self) -> list[str]:
         """The objects nobody could tell about: listed, never counted as clean."""
@@ -136,6 +158,11 @@ class MarkdownWriter:
                 f"| {cell('; '.join(item.notes))} |"
             )
         return lines
+
+
+def _by_severity(findings: list[Finding]) -> list[Finding]:
+    """The most severe first, then by place."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.bucket, f.key))
 
 
 def _incomplete(meta: ScanMeta) -> list[str]:

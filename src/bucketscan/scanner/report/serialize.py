@@ -47,15 +47,23 @@ def _located(item: AnalysedObject) -> JsonDict:
 
 
 def finding_json(finding: Finding) -> JsonDict:
-    """One finding."""
+    """One finding, with its stable id."""
     return {
+        "id": finding.id,
         **_located(finding),
         "category": finding.category.value,
         "document_type": finding.document_type,
         "severity": finding.severity.value,
         "confidence": round(finding.confidence, 3),
         "evidence": [signal_json(signal) for signal in finding.evidence],
+        "muted": finding.muted,
+        "mute_reason": finding.mute_reason,
     }
+
+
+def evidence_text(finding: Finding, limit: int = 3) -> str:
+    """The first pieces of evidence on one line: redacted snippets, else the detectors' reasons."""
+    return "; ".join(signal.snippet or signal.reason for signal in finding.evidence[:limit])
 
 
 def unreadable_json(item: UnreadableObject) -> JsonDict:
@@ -96,6 +104,9 @@ def bucket_json(result: BucketResult) -> JsonDict:
         "listing_failed": result.listing_failed,
         "missing": result.missing,
         "possibly_exposed": result.possibly_exposed,
+        "website": result.website,
+        "intended_public": result.intended_public is not None,
+        "intended_public_reason": result.intended_public,
     }
     if result.verification:
         body["verification"] = [verification_json(item) for item in result.verification]
