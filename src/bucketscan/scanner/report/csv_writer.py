@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 from enum import StrEnum
-from typing import TextIO
 
 from bucketscan.policies.keys import safe_url, visible
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
+from bucketscan.scanner.findings import Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.collecting import CollectingWriter
 from bucketscan.scanner.report.serialize import evidence_text
 
 COLUMNS = (
@@ -48,37 +48,17 @@ def inert(text: str) -> str:
     return f"'{shown}" if shown.startswith(_FORMULA_START) else shown
 
 
-class CsvWriter:
+class CsvWriter(CollectingWriter):
     """Keeps findings and unreadable objects; writes the sorted table when the scan finishes."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._findings: list[Finding] = []
-        self._unreadable: list[UnreadableObject] = []
-
-    def start(self, meta: ScanMeta) -> None:
-        """Nothing to write yet."""
-
-    def bucket(self, result: BucketResult) -> None:
-        """Buckets have no row of their own."""
-
-    def finding(self, finding: Finding) -> None:
-        """Keep the finding."""
-        self._findings.append(finding)
-
-    def unreadable(self, item: UnreadableObject) -> None:
-        """Keep the object that could not be read."""
-        self._unreadable.append(item)
-
-    def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
+    def write(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the header and every row."""
         table = csv.writer(self._stream, lineterminator="\n")
         table.writerow(COLUMNS)
-        for finding in sorted(self._findings, key=lambda f: (f.bucket, f.key, f.document_type)):
+        for finding in self.sorted_findings():
             table.writerow(_finding_row(finding))
-        for item in sorted(self._unreadable, key=lambda u: (u.bucket, u.key)):
+        for item in self.sorted_unreadable():
             table.writerow(_unreadable_row(item))
-        self._stream.flush()
 
 
 def _finding_row(finding: Finding) -> list[str]:

@@ -21,6 +21,7 @@ from bucketscan.scanner.cost import retry_note
 from bucketscan.scanner.failures import ScanError
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.collecting import CollectingWriter
 from bucketscan.scanner.report.serialize import reason_lines
 
 if TYPE_CHECKING:
@@ -141,36 +142,17 @@ class Page:
     unreadable: tuple[UnreadableRow, ...]
 
 
-class HtmlWriter:
+class HtmlWriter(CollectingWriter):
     """Keeps bucket results and findings (never listings) and writes the page at the end."""
 
     def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
         self._template = load_template()  # before the scan: a missing Jinja2 fails at once
-        self._stream = stream
-        self._buckets: list[BucketResult] = []
-        self._findings: list[Finding] = []
-        self._unreadable: list[UnreadableObject] = []
 
-    def start(self, meta: ScanMeta) -> None:
-        """Nothing to write yet."""
-
-    def bucket(self, result: BucketResult) -> None:
-        """Keep the bucket's result."""
-        self._buckets.append(result)
-
-    def finding(self, finding: Finding) -> None:
-        """Keep the finding."""
-        self._findings.append(finding)
-
-    def unreadable(self, item: UnreadableObject) -> None:
-        """Keep the object that could not be read."""
-        self._unreadable.append(item)
-
-    def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
+    def write(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the whole page."""
         page = build_page(meta, summary, self._buckets, self._findings, self._unreadable)
         self._stream.write(render(self._template, page))
-        self._stream.flush()
 
 
 def load_template() -> Template:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TextIO
 
 from bucketscan.policies.keys import visible
 from bucketscan.policies.severity import Severity
 from bucketscan.policies.verification import Agreement
 from bucketscan.scanner.cost import retry_note
 from bucketscan.scanner.findings import (
-    BucketResult,
     Finding,
     ScanSummary,
     UnreadableObject,
 )
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.collecting import CollectingWriter
 from bucketscan.scanner.report.serialize import evidence_text, reason_lines
 
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(Severity)}  # as declared
@@ -35,31 +34,10 @@ def cell(text: object) -> str:
     return _MARKUP.sub(r"\\\1", html.escape(visible(str(text)), quote=False))
 
 
-class MarkdownWriter:
+class MarkdownWriter(CollectingWriter):
     """Keeps bucket results and findings (never listings) and writes the document at the end."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._buckets: list[BucketResult] = []
-        self._findings: list[Finding] = []
-        self._unreadable: list[UnreadableObject] = []
-
-    def start(self, meta: ScanMeta) -> None:
-        """Nothing to write yet."""
-
-    def bucket(self, result: BucketResult) -> None:
-        """Keep the bucket's result."""
-        self._buckets.append(result)
-
-    def finding(self, finding: Finding) -> None:
-        """Keep the finding."""
-        self._findings.append(finding)
-
-    def unreadable(self, item: UnreadableObject) -> None:
-        """Keep the object that could not be read."""
-        self._unreadable.append(item)
-
-    def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
+    def write(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the whole document."""
         lines = [
             f"# bucketscan report: {meta.provider}",
@@ -124,7 +102,6 @@ class MarkdownWriter:
         lines += self._muted_lines()
         lines += self._unreadable_lines()
         self._stream.write("\n".join(lines) + "\n")
-        self._stream.flush()
 
     def _muted_lines(self) -> list[str]:
         """Findings a --mutelist entry accepts: still listed, with the entry's reason."""
@@ -152,7 +129,7 @@ class MarkdownWriter:
         if not self._unreadable:
             return [*lines, "None."]
         lines += ["| exposure | object | reason | notes |", "|---|---|---|---|"]
-        for item in sorted(self._unreadable, key=lambda u: (u.bucket, u.key)):
+        for item in self.sorted_unreadable():
             lines.append(
                 f"| {item.exposure.value} | {_where(item)} | {cell(item.reason)} "
                 f"| {cell('; '.join(item.notes))} |"

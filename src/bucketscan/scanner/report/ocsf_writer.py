@@ -14,15 +14,14 @@ from typing import TextIO
 
 from bucketscan.policies.keys import safe_url
 from bucketscan.policies.severity import Severity
-from bucketscan.records.common import BucketRef
 from bucketscan.scanner.findings import (
     AnalysedObject,
-    BucketResult,
     Finding,
     ScanSummary,
     UnreadableObject,
 )
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.collecting import CollectingWriter
 from bucketscan.scanner.report.rules import COULD_NOT_TELL_RULE, rule_of
 from bucketscan.scanner.report.serialize import JsonDict, evidence_text, signal_json
 
@@ -96,53 +95,34 @@ def _partition(provider: str, region: str | None) -> str | None:
     return "aws"
 
 
-class OcsfWriter:
+class OcsfWriter(CollectingWriter):
     """Keeps findings, unreadable objects and bucket regions; writes the array at the end."""
 
     def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
+        super().__init__(stream)
         self._regions: dict[tuple[str, str, str], str | None] = {}
-        self._findings: list[Finding] = []
-        self._unreadable: list[UnreadableObject] = []
 
-    def start(self, meta: ScanMeta) -> None:
-        """Nothing to write yet."""
-
-    def bucket(self, result: BucketResult) -> None:
-        """Keep the bucket's region: its findings' resources and cloud name it."""
-        ref: BucketRef = result.ref
-        self._regions[(ref.provider, ref.account, ref.name)] = ref.region
-
-    def finding(self, finding: Finding) -> None:
-        """Keep the finding."""
-        self._findings.append(finding)
-
-    def unreadable(self, item: UnreadableObject) -> None:
-        """Keep the object that could not be read."""
-        self._unreadable.append(item)
-
-    def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
+    def write(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write every event."""
+        refs = (result.ref for result in self._buckets)
+        self._regions = {(ref.provider, ref.account, ref.name): ref.region for ref in refs}
         time = meta.finished_at or meta.started_at
         events = [
-            *(
-                self._finding_event(meta, time, f)
-                for f in sorted(self._findings, key=lambda f: (f.bucket, f.key, f.document_type))
-            ),
-            *(
-                self._unreadable_event(meta, time, u)
-                for u in sorted(self._unreadable, key=lambda u: (u.bucket, u.key))
-            ),
+            *(self._finding_event(meta, time, f) for f in self.sorted_findings()),
+            *(self._unreadable_event(meta, time, u) for u in self.sorted_unreadable()),
         ]
         json.dump(events, self._stream, ensure_ascii=False, indent=2)
         self._stream.write("\n")
-        self._stream.flush()
+
+    def _region(self, provider: str, account: str, bucket: str) -> str | None:
+        """The region of a kept bucket, which its findings' resources and cloud name."""
+        return self._regions.get((provider, account, bucket))
 
     def _event(
         self, meta: ScanMeta, time: str, item: AnalysedObject, uid: str, rule_id: str
     ) -> JsonDict:
         """The fields every event shares: class, time, product, the object and its cloud."""
-        region = self._regions.get((item.provider, item.account, item.bucket))
+        region = self._region(item.provider, item.account, item.bucket)
         cloud, account_type_id, account_type, resource_type = _CLOUDS.get(
             item.provider, (item.provider, 99, "Other", "object")
         )

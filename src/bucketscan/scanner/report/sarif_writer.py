@@ -8,12 +8,12 @@ Objects that could not be read are results of kind "review": a person must look.
 from __future__ import annotations
 
 import json
-from typing import TextIO
 
 from bucketscan.policies.keys import safe_url
 from bucketscan.policies.severity import Severity
-from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
+from bucketscan.scanner.findings import Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.report.collecting import CollectingWriter
 from bucketscan.scanner.report.rules import COULD_NOT_TELL_RULE, RULES, Rule, rule_of
 from bucketscan.scanner.report.serialize import JsonDict, evidence_text
 
@@ -49,34 +49,15 @@ def _location(url: str) -> list[JsonDict]:
     return [{"physicalLocation": {"artifactLocation": {"uri": safe_url(url)}}}]
 
 
-class SarifWriter:
+class SarifWriter(CollectingWriter):
     """Keeps findings and unreadable objects; writes the SARIF log when the scan finishes."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._findings: list[Finding] = []
-        self._unreadable: list[UnreadableObject] = []
-
-    def start(self, meta: ScanMeta) -> None:
-        """Nothing to write yet."""
-
-    def bucket(self, result: BucketResult) -> None:
-        """Buckets have no SARIF result of their own."""
-
-    def finding(self, finding: Finding) -> None:
-        """Keep the finding."""
-        self._findings.append(finding)
-
-    def unreadable(self, item: UnreadableObject) -> None:
-        """Keep the object that could not be read."""
-        self._unreadable.append(item)
-
-    def finish(self, meta: ScanMeta, summary: ScanSummary) -> None:
+    def write(self, meta: ScanMeta, summary: ScanSummary) -> None:
         """Write the whole log."""
         rules = [*RULES.values(), *self._unlisted_rules()]
         index = {rule.id: position for position, rule in enumerate(rules)}
-        findings = sorted(self._findings, key=lambda f: (f.bucket, f.key, f.document_type))
-        unreadable = sorted(self._unreadable, key=lambda u: (u.bucket, u.key))
+        findings = self.sorted_findings()
+        unreadable = self.sorted_unreadable()
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
@@ -100,7 +81,6 @@ class SarifWriter:
         }
         json.dump(log, self._stream, ensure_ascii=False, indent=2)
         self._stream.write("\n")
-        self._stream.flush()
 
     def _unlisted_rules(self) -> list[Rule]:
         """Rules for document types the table does not name (none today): every result has one."""
