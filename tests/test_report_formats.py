@@ -40,7 +40,7 @@ RAW_KEYS = (
     "resumes/=HYPERLINK(evil)_suzuki_hanako.pdf",
     "scans/sato_passport_2024-05-01.pdf",
 )
-FORMATS = ("json", "jsonl", "markdown", "sarif", "ocsf", "csv")
+FORMATS = ("json", "jsonl", "markdown", "sarif", "ocsf", "csv", "html")
 
 
 def _url(bucket: str, key: str) -> str:
