@@ -187,3 +187,22 @@ def test_a_listing_that_reads_in_part_is_counted(moto_endpoint: str, tmp_path: P
     assert written["buckets"][0]["objects"]["partly_read"] == 1
     (item,) = written["unreadable"]
     assert item["reason"] == "only the first 100 bytes read (--max-object-bytes)"
+
+
+def test_fail_severity_leaves_out_findings_less_severe(moto_endpoint: str, tmp_path: Path) -> None:
+    client = s3(moto_endpoint)
+    client.create_bucket(Bucket="cvs")
+    client.put_bucket_policy(Bucket="cvs", Policy=public_read_policy("cvs", ""))
+    resume = (
+        "職務経歴書\n氏名 山田 太郎\n職務要約\n営業として10年勤務\n職務経歴\n"
+        "2015年4月 株式会社サンプル 入社\n活かせる経験・知識・技術\n自己PR\n"
+    )
+    client.put_object(Bucket="cvs", Key="cv.txt", Body=resume.encode())
+    report = tmp_path / "r.json"
+    assert scan(moto_endpoint, report).exit_code == 1  # a public résumé: high
+    (finding,) = json.loads(report.read_text())["findings"]
+    assert finding["severity"] == "high"
+    assert scan(moto_endpoint, report, "--fail-severity", "high").exit_code == 1
+    result = scan(moto_endpoint, report, "--fail-severity", "critical")
+    assert result.exit_code == 0, result.output  # still in the report
+    assert json.loads(report.read_text())["findings"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bucketscan.policies.fail_on import FailOn, ScanTally, names_something, untold
+from bucketscan.policies.severity import Severity, at_least
 from bucketscan.records.common import Exposure
 
 PUB, UNK, PRIV = Exposure.PUBLIC, Exposure.UNKNOWN, Exposure.PRIVATE
@@ -43,3 +44,19 @@ def test_what_the_scan_could_not_tell_matters_only_where_content_is_judged() -> 
     gap = untold(unlisted, FailOn.FINDING)
     assert (gap.objects_failed, gap.buckets_not_listed) == (1, 2) and gap
     assert not untold(unlisted, FailOn.EXPOSURE) and not untold(CLEAN, FailOn.FINDING)
+
+
+@pytest.mark.parametrize(
+    ("severity", "floor", "counts"),
+    [
+        (Severity.CRITICAL, Severity.CRITICAL, True),
+        (Severity.HIGH, Severity.CRITICAL, False),
+        (Severity.HIGH, Severity.MEDIUM, True),
+        (Severity.LOW, Severity.LOW, True),
+        (Severity.LOW, Severity.MEDIUM, False),
+    ],
+)
+def test_a_severity_counts_from_its_floor_up(
+    severity: Severity, floor: Severity, counts: bool
+) -> None:
+    assert at_least(severity, floor) is counts

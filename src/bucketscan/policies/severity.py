@@ -20,6 +20,14 @@ class Severity(StrEnum):
     LOW = "low"
 
 
+_RANK = {severity: rank for rank, severity in enumerate(reversed(Severity))}
+
+
+def at_least(severity: Severity | str, floor: Severity) -> bool:
+    """Whether `severity` is `floor` or more urgent (what `--fail-severity` lets count)."""
+    return _RANK[Severity(severity)] >= _RANK[floor]
+
+
 _SEVERITY: dict[tuple[Exposure, Category], Severity] = {
     (Exposure.PUBLIC, Category.ID_DOCUMENT): Severity.CRITICAL,
     (Exposure.PUBLIC, Category.RESUME): Severity.HIGH,

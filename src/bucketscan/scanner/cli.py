@@ -19,6 +19,7 @@ from rich.markup import escape
 from bucketscan import __version__
 from bucketscan.metering import Meter
 from bucketscan.policies.fail_on import NEEDS_CONTENT, FailOn
+from bucketscan.policies.severity import Severity
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
@@ -122,6 +123,11 @@ def scan_options(command: F) -> F:
                           "read; new, a finding not in --baseline; exposure, any bucket "
                           "readable or listable from outside, or unknown; never. "
                           "[default: finding; exposure with --no-content]"),
+        click.option("--fail-severity", type=click.Choice([value.value for value in Severity]),
+                     default=Severity.LOW.value, show_default=True,
+                     help="Findings less severe than this do not count for --fail-on "
+                          "(finding, unreadable, new): critical pages only for public ID "
+                          "documents."),
         click.option("--redact-keys", is_flag=True,
                      help="Mask names and numbers in object keys, as evidence is masked, in "
                           "the report and on the terminal (for reports that leave the team)."),
@@ -261,7 +267,8 @@ def execute(
         message = f"interrupted ({stop.signal.name}): the report is marked incomplete"
         console.print(f"[bold yellow]{message}[/]", soft_wrap=True)
         sys.exit(128 + stop.signal)
-    verdict = scan_verdict(outcome, fail_on, missing_ok=kwargs["missing_ok"])
+    floor = Severity(kwargs["fail_severity"])
+    verdict = scan_verdict(outcome, fail_on, missing_ok=kwargs["missing_ok"], floor=floor)
     if verdict.message is not None:
         fail(verdict.message)
     sys.exit(verdict.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bucketscan.policies.fail_on import FailOn, ScanTally, names_something, untold
+from bucketscan.policies.severity import Severity, at_least
 from bucketscan.scanner.runner import ScanOutcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -26,15 +27,22 @@ class ScanVerdict:
     message: str | None = None
 
 
-def scan_verdict(outcome: ScanOutcome, fail_on: FailOn, *, missing_ok: bool = False) -> ScanVerdict:
-    """0 when clean, 1 when the scan found what `--fail-on` names, 2 when it could not tell."""
+def scan_verdict(
+    outcome: ScanOutcome,
+    fail_on: FailOn,
+    *,
+    missing_ok: bool = False,
+    floor: Severity = Severity.LOW,
+) -> ScanVerdict:
+    """0 when clean, 1 when the scan found what `--fail-on` names (findings as severe as `floor`
+    or more), 2 when it could not tell."""
     missing = outcome.summary.buckets_missing
     if missing and not missing_ok:
         names = ", ".join(missing)
         return ScanVerdict(
             EXIT_ERROR, f"bucket {names} does not exist: check the name, or pass --missing-ok"
         )
-    tally = tally_of(outcome)
+    tally = tally_of(outcome, floor)
     if names_something(tally, fail_on):
         return ScanVerdict(EXIT_FINDINGS)
     gap = untold(tally, fail_on)
@@ -52,11 +60,13 @@ def scan_verdict(outcome: ScanOutcome, fail_on: FailOn, *, missing_ok: bool = Fa
     )
 
 
-def tally_of(outcome: ScanOutcome) -> ScanTally:
-    """What `--fail-on` looks at in a finished scan (muted findings set apart)."""
+def tally_of(outcome: ScanOutcome, floor: Severity = Severity.LOW) -> ScanTally:
+    """What `--fail-on` looks at in a finished scan: muted findings set apart, and findings
+    less severe than `floor` left out."""
     changes = outcome.summary.changes or {}
     new = changes.get("new")
     muted = {finding.id for finding in outcome.findings if finding.muted}
+    severities = {finding.id: finding.severity for finding in outcome.findings}
     exposed = [bucket for bucket in outcome.buckets if bucket.possibly_exposed]
     intended = {
         (bucket.ref.provider, bucket.ref.account, bucket.ref.name)
@@ -69,10 +79,14 @@ def tally_of(outcome: ScanOutcome) -> ScanTally:
     ]
     return ScanTally(
         buckets_exposed=len(exposed),
-        findings=tuple(finding.exposure for finding in outcome.findings if not finding.muted),
+        findings=tuple(
+            finding.exposure
+            for finding in outcome.findings
+            if not finding.muted and at_least(finding.severity, floor)
+        ),
         unreadable=tuple(item for item, meant in unread if not meant),
         new_findings=(
-            sum(1 for entry in new if not (isinstance(entry, dict) and entry.get("id") in muted))
+            sum(1 for entry in new if _counts(entry, severities, muted, floor))
             if isinstance(new, list)
             else None
         ),
@@ -81,3 +95,13 @@ def tally_of(outcome: ScanOutcome) -> ScanTally:
         unreadable_intended=tuple(item for item, meant in unread if meant),
         muted_findings=len(muted),
     )
+
+
+def _counts(
+    entry: object, severities: dict[str, Severity], muted: set[str], floor: Severity
+) -> bool:
+    """Whether a new finding of the baseline comparison counts: not muted, severe enough (one
+    whose severity is not known counts)."""
+    found = entry.get("id") if isinstance(entry, dict) else None
+    severity = severities.get(found) if isinstance(found, str) else None
+    return found not in muted and (severity is None or at_least(severity, floor))
