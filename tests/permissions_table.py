@@ -21,6 +21,7 @@ AWS: Mapping[str, tuple[str, ...]] = {
     "s3.GetPublicAccessBlock": ("s3:GetBucketPublicAccessBlock",),
     "s3.GetBucketOwnershipControls": ("s3:GetBucketOwnershipControls",),
     "s3.GetBucketWebsite": ("s3:GetBucketWebsite",),
+    "s3.GetBucketTagging": ("s3:GetBucketTagging",),
     "s3.ListObjectsV2": ("s3:ListBucket",),
     "s3.GetObjectAcl": ("s3:GetObjectAcl",),
     "s3.GetObject": ("s3:GetObject",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -118,6 +119,49 @@ def test_intended_public_matches_buckets(fields: str, subject: Subject, intended
     assert finding_mute(mutelist, PASSPORT, TODAY) is None  # never mutes findings
 
 
+TAGGED = Subject(
+    "aws",
+    "111122223333",
+    "hr-uploads",
+    "2024/applicants/tanaka.jpg",
+    "passport",
+    tags=(("env", "test"), ("owner", "data-team"), ("path", "a/b")),
+)
+UNTAGGED = replace(TAGGED, tags=())
+TAGS_UNREAD = replace(TAGGED, tags=None)
+
+
+@pytest.mark.parametrize(
+    ("tags", "subject", "matched"),
+    [
+        ("{env: test}", TAGGED, True),
+        ("{env: prod}", TAGGED, False),
+        ("{env: test, owner: data-team}", TAGGED, True),  # every tag must match
+        ("{env: test, owner: web}", TAGGED, False),
+        ("{owner: 'data-*'}", TAGGED, True),  # the value is a glob
+        ("{owner: '*'}", TAGGED, True),  # any value, as long as the key is there
+        ("{owner: 'DATA-*'}", TAGGED, False),  # case matters
+        ("{path: 'a*'}", TAGGED, False),  # `*` stays within a `/` segment
+        ("{path: 'a**'}", TAGGED, True),
+        ("{team: '*'}", TAGGED, False),  # a missing tag never matches
+        ("{env: test}", UNTAGGED, False),
+        ("{env: '*'}", TAGS_UNREAD, False),  # tags not read: no tag entry matches
+    ],
+)
+def test_tags_match_buckets_for_mutes_and_intended_public(
+    tags: str, subject: Subject, matched: bool
+) -> None:
+    muting = parse_mutelist(f"mutes:\n  - {{reason: x, tags: {tags}}}\n", "m.yaml")
+    assert (finding_mute(muting, subject, TODAY) is not None) is matched
+    marking = parse_mutelist(f"intended_public:\n  - {{reason: x, tags: {tags}}}\n", "m.yaml")
+    assert (intended_public(marking, replace(subject, key=None), TODAY) is not None) is matched
+
+
+def test_unread_tags_still_match_entries_without_tags() -> None:
+    mutelist = parse_mutelist(mutes("bucket: hr-*"), "m.yaml")
+    assert finding_mute(mutelist, TAGS_UNREAD, TODAY) is not None
+
+
 def test_kinds_are_kept_apart() -> None:
     text = "mutes:\n  - {reason: a, bucket: x}\nintended_public:\n  - {reason: b, bucket: y}\n"
     mutelist = parse_mutelist(text, "m.yaml")
@@ -159,8 +203,14 @@ def test_an_empty_file_mutes_nothing() -> None:
         (mutes("bucket: x", "expires: tomorrow"), "mutes[1]: `expires` 'tomorrow' is not a date"),
         (mutes("bucket: x", "expires: 20250101"), "mutes[1]: `expires` 20250101 is not a date"),
         (mutes("bucket: x", "bucket: y"), "mutelist m.yaml: line 4: key 'bucket' appears twice"),
-        (mutes("tag: env=prod"), "mutes[1]: `tag` is not supported: bucketscan does not gather"),
-        (mutes("labels: {env: prod}"), "mutes[1]: `labels` is not supported"),
+        (mutes("tag: env=prod"), "mutes[1]: unknown field 'tag': write `tags: {key: value}`"),
+        (mutes("labels: {env: prod}"), "mutes[1]: unknown field 'labels': write `tags"),
+        (mutes("tags: env=prod"), "mutes[1]: `tags` must be a non-empty mapping of key: value"),
+        (mutes("tags: {}"), "mutes[1]: `tags` must be a non-empty mapping"),
+        (mutes("tags: {env: 1}"), "mutes[1]: `tags` value of 'env' must be a string (quote it)"),
+        (mutes("tags: {env: [a]}"), "mutes[1]: `tags` value of 'env' must be a string"),
+        (mutes("tags: {'': x}"), "mutes[1]: `tags` key '' must be a non-empty string"),
+        (mutes("tags: {env: 'p[a'}"), "mutes[1]: `tags` value of 'env': 'p[a' is not a valid glob"),
         ("intended_public:\n  - {reason: x, key: 'a/*'}\n", "intended_public[1]: unknown field"),
         ("intended_public:\n  - {reason: x, website: 'yes'}\n", "`website` must be true or false"),
         ("intended_public:\n  - {reason: x, document_type: passport}\n", "unknown field"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -99,7 +100,7 @@ def test_a_malformed_mutelist_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
-    assert f"mutelist {mutes}: mutes[1]: `tag` is not supported" in line
+    assert f"mutelist {mutes}: mutes[1]: unknown field 'tag': write `tags: {{key: value}}`" in line
 
 
 def test_run_scan_marks_muted_findings_in_markdown_and_the_tally() -> None:
@@ -125,3 +126,28 @@ def test_run_scan_marks_muted_findings_in_markdown_and_the_tally() -> None:
     assert "000000010" not in section
     tally = tally_of(outcome)
     assert (len(tally.findings), tally.muted_findings) == (1, 1)
+
+
+def test_run_scan_carries_bucket_tags_to_the_mutelist() -> None:
+    tagged = replace(public_facts("tagged"), tags=(("visibility", "public"),))
+    unread = replace(public_facts("unread"), tags=None)
+    provider = MemoryProvider(
+        (MemoryBucket("tagged", tagged, 20, body), MemoryBucket("unread", unread, 20, body))
+    )
+    text = (
+        "mutes:\n  - {reason: published data, tags: {visibility: pub*}}\n"
+        "intended_public:\n  - {reason: published on purpose, tags: {visibility: '*'}}\n"
+    )
+    outcome = run_scan(
+        provider,
+        ScanOptions(io_threads=2, workers=1),
+        (),
+        meter=Meter(),
+        analyzer=MarkerAnalyzer(),
+        mutelist=parse_mutelist(text, "m.yaml"),
+        today=date(2025, 1, 1),
+    )
+    muted = {(finding.bucket, finding.mute_reason) for finding in outcome.findings}
+    assert muted == {("tagged", "published data"), ("unread", None)}
+    marked = {result.ref.name: result.intended_public for result in outcome.buckets}
+    assert marked == {"tagged": "published on purpose", "unread": None}  # unread tags: no match

@@ -295,3 +295,34 @@ def test_a_disagreement_with_aws_is_reported() -> None:
     facts = S3BucketFacts(policy_json=json.dumps(only_one_account), policy_is_public=True)
     reasons = evaluate_bucket(Bucket(BucketRef("aws", "1", "b", "us-east-1"), facts)).reasons
     assert any("second opinion DISAGREES" in reason for reason in reasons)
+
+
+def test_bucket_tags_are_gathered(aws: Any) -> None:
+    aws.create_bucket(Bucket="tagged")
+    aws.create_bucket(Bucket="plain")
+    tag_set = [{"Key": "visibility", "Value": "public"}, {"Key": "env", "Value": "demo"}]
+    aws.put_bucket_tagging(Bucket="tagged", Tagging={"TagSet": tag_set})
+    meter = Meter()
+    aws_provider = provider(meter)
+    tagged, plain = (
+        facts_of(describe(aws_provider, "tagged")),
+        facts_of(describe(aws_provider, "plain")),
+    )
+    assert tagged.tags == (("env", "demo"), ("visibility", "public"))  # sorted by key
+    assert plain.tags == ()  # NoSuchTagSet: no tags, not unreadable
+    assert not tagged.unreadable and not plain.unreadable
+    assert meter.requests()["s3.GetBucketTagging"] == 2
+
+
+def test_denied_tags_are_unreadable_with_the_reason(aws: Any) -> None:
+    aws.create_bucket(Bucket="guarded")
+    session = boto3.Session(region_name="us-east-1")
+    session.events.register("before-call", deny_hook({"GetBucketTagging"}))
+    bucket = describe(provider(Meter(), session), "guarded")
+    facts = facts_of(bucket)
+    assert facts.tags is None  # not read: matches no mutelist `tags` entry
+    assert [(entry.fact, entry.reason) for entry in facts.unreadable] == [
+        (S3Fact.TAGS, "AccessDenied: Access Denied")
+    ]
+    assert "bucket_tags unreadable: AccessDenied: Access Denied" in bucket.errors
+    assert facts.acl is not None  # the verdict's own facts are unaffected

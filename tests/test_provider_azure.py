@@ -65,7 +65,7 @@ def seed(service: BlobServiceClient) -> None:
         for blob in BLOBS:
             created.upload_blob(blob, b"" if blob == "empty.txt" else BODY)
     service.set_service_properties(static_website=StaticWebsite(enabled=True))
-    paged = service.create_container("paged")
+    paged = service.create_container("paged", metadata={"owner": "hr", "env": "test"})
     for index in range(7):
         paged.upload_blob(f"file-{index}.txt", b"x")
 
@@ -112,6 +112,15 @@ def test_enumerates_every_container_including_web(emulator: Azurite) -> None:
     names = {ref.name for ref in provider_for(emulator, meter).bucket_refs()}
     assert names == {*SEED, "paged"}
     assert meter.requests()["azure.ListContainers"] == 1
+
+
+def test_container_metadata_is_gathered_as_tags(emulator: Azurite) -> None:
+    provider = provider_for(emulator, Meter())
+    tagged = provider.describe(BucketRef("azure", HR, "paged")).facts
+    plain = provider.describe(BucketRef("azure", HR, "resumes")).facts
+    assert isinstance(tagged, AzureContainerFacts) and isinstance(plain, AzureContainerFacts)
+    assert tagged.metadata == (("env", "test"), ("owner", "hr"))
+    assert plain.metadata == ()
 
 
 def test_named_containers_are_not_listed(emulator: Azurite) -> None:

@@ -257,6 +257,7 @@ def bucket_resource(prevention: str = "inherited") -> dict[str, Any]:
             "publicAccessPrevention": prevention,
         },
         "website": {"mainPageSuffix": "index.html"},
+        "labels": {"team": "hr", "env": "prod"},
     }
 
 
@@ -272,6 +273,7 @@ def test_denied_iam_policy_is_unknown_not_private() -> None:
     assert [item.fact for item in bucket.facts.unreadable] == ["iam_policy"]
     assert bucket.facts.unreadable[0].reason.startswith("Forbidden: 403")
     assert bucket.facts.website is True
+    assert bucket.facts.labels == (("env", "prod"), ("team", "hr"))  # for mutelist `tags`
     assert evaluate_bucket(bucket).read is UNK
 
 

@@ -1,10 +1,12 @@
 """The mutelist: known, accepted findings and intended-public buckets, parsed strictly.
 
 A YAML file of two lists. `mutes` entries match findings by provider, account, bucket (glob),
-key (glob) and document type; a matched finding stays in the report, marked muted, and does not
-count for `--fail-on`. `intended_public` entries match buckets by provider, account, bucket and
-whether the bucket serves a static website; they mute the bucket's own exposure for `--fail-on
-exposure`, never the ID documents found in it. Every entry needs a `reason`; `expires` (a date)
+key (glob), document type and bucket tags; a matched finding stays in the report, marked muted,
+and does not count for `--fail-on`. `intended_public` entries match buckets by provider, account,
+bucket, tags and whether the bucket serves a static website; they mute the bucket's own exposure
+for `--fail-on exposure`, never the ID documents found in it. `tags` (S3 tags, GCS labels, Azure
+container metadata) match when every key is present with a value its glob matches; a bucket whose
+tags could not be read matches no `tags` entry. Every entry needs a `reason`; `expires` (a date)
 ends it: from the day after, it warns and no longer mutes. A mistake anywhere is an error naming
 the file, the entry and the problem, never a silently ignored entry.
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from bucketscan.records.common import Tags
 from bucketscan.records.content import DOCUMENT_TYPES
 
 PROVIDERS = ("aws", "gcs", "azure")
@@ -43,11 +46,13 @@ class EntryKind(StrEnum):
 
 # Which fields each kind of entry may match on (besides `reason` and `expires`).
 MATCHERS: dict[EntryKind, tuple[str, ...]] = {
-    EntryKind.MUTE: ("provider", "account", "bucket", "key", "document_type"),
-    EntryKind.INTENDED_PUBLIC: ("provider", "account", "bucket", "website"),
+    EntryKind.MUTE: ("provider", "account", "bucket", "key", "document_type", "tags"),
+    EntryKind.INTENDED_PUBLIC: ("provider", "account", "bucket", "website", "tags"),
 }
 GLOBS = frozenset({"account", "bucket", "key"})
-NOT_GATHERED = frozenset({"tag", "tags", "label", "labels"})
+TAG_SPELLINGS = frozenset({"tag", "label", "labels", "metadata"})  # all written `tags`
+# (tag key, glob its value must match) pairs, sorted by key.
+TagMatcher = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +68,7 @@ class MuteEntry:
     key: str | None = None  # glob: `*` stays within a path segment, `**` crosses `/`
     document_type: str | None = None
     website: bool | None = None  # intended_public only: the bucket serves a static website
+    tags: TagMatcher | None = None  # every key present, its value matching the glob
     expires: date | None = None  # mutes through this day, not after
 
     @property
@@ -97,6 +103,7 @@ class Subject:
     key: str | None = None
     document_type: str | None = None
     website: bool = False
+    tags: Tags | None = None  # the bucket's tags; None: not read, so no `tags` entry matches
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -172,10 +179,10 @@ def parse_entry(item: object, kind: EntryKind, index: int) -> MuteEntry:
         raise MutelistError("must be a mapping of fields")
     allowed = (*MATCHERS[kind], "reason", "expires")
     for field in item:
-        if field in NOT_GATHERED:
+        if field in TAG_SPELLINGS:
             raise MutelistError(
-                f"`{field}` is not supported: bucketscan does not gather bucket tags or labels; "
-                "match by account, bucket (glob) or, for intended_public, website"
+                f"unknown field {field!r}: write `tags: {{key: value}}` (S3 tags, GCS labels "
+                "and Azure container metadata alike)"
             )
         if field not in allowed:
             raise MutelistError(f"unknown field {field!r} (allowed: {', '.join(allowed)})")
@@ -197,12 +204,36 @@ def parse_entry(item: object, kind: EntryKind, index: int) -> MuteEntry:
         key=item.get("key"),
         document_type=item.get("document_type"),
         website=item.get("website"),
+        tags=_tag_matcher(item["tags"]) if "tags" in item else None,
         expires=_date(item["expires"]) if "expires" in item else None,
     )
 
 
+def _tag_matcher(value: object) -> TagMatcher:
+    """A `tags` mapping of key to value glob, checked: non-empty, string keys and values."""
+    if not isinstance(value, dict) or not value:
+        raise MutelistError(f"`tags` must be a non-empty mapping of key: value, not {value!r}")
+    pairs = []
+    for key, glob in value.items():
+        if not isinstance(key, str) or not key:
+            raise MutelistError(f"`tags` key {key!r} must be a non-empty string")
+        if not isinstance(glob, str):
+            raise MutelistError(f"`tags` value of {key!r} must be a string (quote it): {glob!r}")
+        try:
+            glob_pattern(glob)
+        except ValueError as error:
+            raise MutelistError(
+                f"`tags` value of {key!r}: {glob!r} is not a valid glob ({error})"
+            ) from error
+        pairs.append((key, glob))
+    return tuple(sorted(pairs))
+
+
 def _check_matcher(field: str, value: object) -> None:
     """A matching field's value must be of its type and, for names, one that exists."""
+    if field == "tags":
+        _tag_matcher(value)
+        return
     if field == "website":
         if not isinstance(value, bool):
             raise MutelistError(f"`website` must be true or false, not {value!r}")
@@ -279,6 +310,8 @@ def matches(entry: MuteEntry, subject: Subject) -> bool:
         return False
     if entry.document_type is not None and entry.document_type != subject.document_type:
         return False
+    if entry.tags is not None and not tags_match(entry.tags, subject.tags):
+        return False
     globbed = (
         (entry.account, subject.account),
         (entry.bucket, subject.bucket),
@@ -288,6 +321,17 @@ def matches(entry: MuteEntry, subject: Subject) -> bool:
         if pattern is not None and (value is None or not glob_pattern(pattern).fullmatch(value)):
             return False
     return True
+
+
+def tags_match(wanted: TagMatcher, tags: Tags | None) -> bool:
+    """Whether every wanted key is among the tags with a value its glob matches (unread: never)."""
+    if tags is None:
+        return False
+    values = dict(tags)
+    return all(
+        key in values and glob_pattern(glob).fullmatch(values[key]) is not None
+        for key, glob in wanted
+    )
 
 
 def first_match(entries: Iterable[MuteEntry], subject: Subject, today: date) -> MuteEntry | None:

@@ -37,12 +37,13 @@ from bucketscan.providers.aws_facts import (
     network_origin,
     ownership,
     region_of,
+    tag_set,
 )
 from bucketscan.providers.aws_retry import MAX_ATTEMPTS, AccountRetry
 from bucketscan.providers.base import ProviderError
 from bucketscan.providers.breaker import Breaker, EndpointUnreachableError
 from bucketscan.providers.limits import ConcurrencyCap
-from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.common import Bucket, BucketRef, StoredObject, Tags
 from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.s3 import (
     BlockPublicAccess,
@@ -56,6 +57,7 @@ from bucketscan.records.unreadable import Unreadable
 DEFAULT_REGION = "us-east-1"
 MULTI_REGION_CONTROL = "us-west-2"  # where AWS serves every Multi-Region Access Point call
 _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
+_NO_TAGS: Tags = ()  # what NoSuchTagSet (a bucket without tags) gives
 # (bucket name, access point as listed) pairs of one listing, and why the listing failed.
 _Pairs = tuple[tuple[str, S3AccessPoint], ...]
 _Listed = tuple[_Pairs, Unreadable | None]
@@ -421,7 +423,7 @@ class AwsProvider:
         return None, reason, ()
 
     def describe(self, ref: BucketRef) -> Bucket:
-        """Gather ACL, policy, Block Public Access, ownership and website facts of one bucket."""
+        """Gather ACL, policy, Block Public Access, ownership, website and tag facts of a bucket."""
         with self._cap.slot(ref.account, ref.name):
             return self._describe(ref)
 
@@ -455,6 +457,12 @@ class AwsProvider:
             ("NoSuchWebsiteConfiguration",),
             False,
         )
+        tags, tags_err = gather(
+            S3Fact.TAGS,
+            lambda: tag_set(s3.get_bucket_tagging(Bucket=name)),
+            ("NoSuchTagSet",),
+            _NO_TAGS,
+        )
         status, status_err = gather(
             S3Fact.POLICY_STATUS,
             lambda: bool(s3.get_bucket_policy_status(Bucket=name)["PolicyStatus"]["IsPublic"]),
@@ -466,7 +474,15 @@ class AwsProvider:
         no_public, analyzer_problem, analyzer_reasons = self._no_public_access(policy)
         unreadable = tuple(
             entry
-            for entry in (acl_err, policy_err, block_err, owner_err, website_err, account_err)
+            for entry in (
+                acl_err,
+                policy_err,
+                block_err,
+                owner_err,
+                website_err,
+                tags_err,
+                account_err,
+            )
             if entry is not None
         ) + tuple(listing_errs)
         facts = S3BucketFacts(
@@ -483,6 +499,7 @@ class AwsProvider:
             analyzer_problem=analyzer_problem,
             analyzer_reasons=analyzer_reasons,
             access_points=access_points,
+            tags=None if tags_err else tags,
         )
         errors = tuple(f"{entry.fact} unreadable: {entry.reason}" for entry in unreadable) + tuple(
             f"{entry.fact} unreadable ({point.name}): {entry.reason}"

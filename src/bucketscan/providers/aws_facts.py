@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bucketscan.providers.breaker import EndpointUnreachableError
+from bucketscan.records.common import Tags, tag_pairs
 from bucketscan.records.s3 import (
     BlockPublicAccess,
     NetworkOrigin,
@@ -108,6 +109,11 @@ def ownership(response: Mapping[str, Any]) -> str | None:
     """The ObjectOwnership rule of a GetBucketOwnershipControls response."""
     rules = response.get("OwnershipControls", {}).get("Rules", ())
     return str(rules[0]["ObjectOwnership"]) if rules else None
+
+
+def tag_set(response: Mapping[str, Any]) -> Tags:
+    """The tags of a GetBucketTagging response, sorted by key."""
+    return tag_pairs({tag["Key"]: tag.get("Value", "") for tag in response.get("TagSet", ())})
 
 
 def region_of(response: Mapping[str, Any]) -> str:

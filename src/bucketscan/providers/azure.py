@@ -36,7 +36,7 @@ from bucketscan.records.azure import (
     AzureContainerFacts,
     NetworkRules,
 )
-from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.common import Bucket, BucketRef, StoredObject, tag_pairs
 from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.unreadable import Unreadable
 
@@ -175,6 +175,11 @@ class AzureProvider:
         )
         # The service reports no level header for a private container; the SDK gives None.
         level = None if properties is None else str(properties.public_access or "off")
+        metadata = None
+        if properties is None:
+            unreadable.append(Unreadable("metadata", "container properties not read"))
+        else:
+            metadata = tag_pairs(properties.metadata)
         if self._allow is None:
             unreadable.append(Unreadable(ACCOUNT_FACT, self._account_error))
         website: bool | None = False
@@ -187,6 +192,7 @@ class AzureProvider:
             unreadable=tuple(unreadable),
             web_endpoint=self._web_endpoint,
             network=self._network,
+            metadata=metadata,
         )
         errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)
         return Bucket(ref, facts, errors)

@@ -28,7 +28,7 @@ from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter, retry_counter, retry_reason
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
 from bucketscan.providers.limits import ConcurrencyCap
-from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.common import Bucket, BucketRef, StoredObject, tag_pairs
 from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
 from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.unreadable import Unreadable
@@ -149,11 +149,13 @@ class GcsProvider:
         metadata = self._try(
             unreadable, "bucket_metadata", lambda: self._client.get_bucket(ref.name, **limits)
         )
-        uniform, prevention, website = None, None, False
+        uniform, prevention, website, labels = None, None, False, None
         if metadata is None:
             unreadable.append(Unreadable("uniform_access", "bucket metadata not read"))
             unreadable.append(Unreadable("public_access_prevention", "bucket metadata not read"))
+            unreadable.append(Unreadable("labels", "bucket metadata not read"))
         else:
+            labels = tag_pairs(metadata.labels)
             handle = metadata
             uniform = bool(metadata.iam_configuration.uniform_bucket_level_access_enabled)
             prevention = metadata.iam_configuration.public_access_prevention
@@ -183,6 +185,7 @@ class GcsProvider:
             bucket_acl=bucket_acl,
             default_object_acl=default_acl,
             website=website,
+            labels=labels,
             unreadable=tuple(unreadable),
         )
         errors = tuple(f"{item.fact}: {item.reason}" for item in unreadable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bucketscan.records.common import Tags
 from bucketscan.records.unreadable import Unreadable
 
 
@@ -28,6 +29,7 @@ class AzureContainerFacts:
     unreadable: tuple[Unreadable, ...] = ()
     web_endpoint: str | None = None
     network: NetworkRules | None = None  # None: the management plane was not read
+    metadata: Tags | None = None  # the container's metadata, sorted; None: properties not read
 
 
 # Names of the facts in `AzureContainerFacts.unreadable`, shared by the provider and the evaluator.

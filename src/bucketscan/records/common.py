@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +10,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bucketscan.records.facts import BucketFacts, ObjectFacts
+
+
+# A bucket's tags (S3), labels (GCS) or metadata (Azure): (key, value) pairs sorted by key.
+Tags = tuple[tuple[str, str], ...]
+
+
+def tag_pairs(mapping: Mapping[str, str] | None) -> Tags:
+    """A tag, label or metadata mapping as sorted (key, value) pairs."""
+    return tuple(sorted((str(key), str(value)) for key, value in (mapping or {}).items()))
 
 
 class Exposure(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bucketscan.records.common import Tags
 from bucketscan.records.unreadable import Unreadable
 
 
@@ -37,6 +38,7 @@ class GcsBucketFacts:
     default_object_acl: tuple[GcsAclEntry, ...] | None = None
     custom_role_permissions: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
     website: bool = False
+    labels: Tags | None = None  # the bucket's labels, sorted; None: bucket metadata not read
     unreadable: tuple[Unreadable, ...] = ()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bucketscan.records.common import Tags
 from bucketscan.records.unreadable import Unreadable
 
 
@@ -83,6 +84,7 @@ class S3BucketFacts:
     analyzer_reasons: tuple[str, ...] = ()
     # The account's access points whose bucket is this one; a failed listing is in `unreadable`.
     access_points: tuple[S3AccessPoint, ...] = ()
+    tags: Tags | None = None  # GetBucketTagging's tags, sorted; None: not read (see `unreadable`)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class S3Fact(StrEnum):
     ACCOUNT_BLOCK = "account_public_access_block"
     OWNERSHIP = "ownership_controls"
     WEBSITE = "website"
+    TAGS = "bucket_tags"
     POLICY_STATUS = "policy_status"
     OBJECT_ACL = "object_acl"
     ACCESS_POINTS = "access_points"

@@ -42,6 +42,7 @@ def join_results(parts: Iterable[BucketResult]) -> BucketResult:
         listing_failed=any(part.listing_failed for part in parts),
         error_counts=dict(sum((Counter(part.error_counts) for part in parts), Counter())),
         website=any(part.website for part in parts),
+        tags=first.tags,  # every range's bucket was described once: the same tags
     )
 
 

@@ -35,7 +35,7 @@ from bucketscan.records.common import (
     units_per_bucket,
     widest,
 )
-from bucketscan.records.facts import serves_website
+from bucketscan.records.facts import bucket_tags, serves_website
 from bucketscan.scanner.analyzer import Analysis, Analyzer
 from bucketscan.scanner.assembly import ResultAssembler
 from bucketscan.scanner.executor import LocalExecutor, WorkExecutor
@@ -469,6 +469,7 @@ class Engine:
                     confidence=result.confidence,
                     evidence=result.evidence,
                     notes=notes,
+                    bucket_tags=bucket_tags(bucket.facts),
                 )
             )
         elif result.unreadable is not None or limits:
@@ -582,6 +583,7 @@ class Engine:
             listing_failed=tally.listing_failed,
             error_counts=dict(tally.error_counts),
             website=serves_website(bucket.facts, bucket.name),
+            tags=bucket_tags(bucket.facts),
         )
 
 

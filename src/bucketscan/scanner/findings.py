@@ -8,7 +8,7 @@ from bucketscan.policies.exposure import bucket_missing, bucket_possibly_exposed
 from bucketscan.policies.fingerprint import COULD_NOT_TELL, finding_id
 from bucketscan.policies.severity import Severity
 from bucketscan.policies.verification import Agreement, Verification
-from bucketscan.records.common import BucketAccess, BucketRef, Exposure
+from bucketscan.records.common import BucketAccess, BucketRef, Exposure, Tags
 from bucketscan.records.content import Category, Signal
 
 
@@ -37,6 +37,7 @@ class Finding(AnalysedObject):
     confidence: float
     evidence: tuple[Signal, ...]
     mute_reason: str | None = None  # set when a mutelist entry mutes it: kept, not counted
+    bucket_tags: Tags | None = None  # its bucket's tags, for the mutelist; None: not read
 
     @property
     def muted(self) -> bool:
@@ -85,6 +86,7 @@ class BucketResult:
     # Unsigned requests beside the verdicts they check (--verify-anonymous), with their agreement.
     verification: tuple[Verification, ...] = ()
     website: bool = False  # serves a static website (S3/GCS website config, Azure $web)
+    tags: Tags | None = None  # tags (S3), labels (GCS) or metadata (Azure); None: not read
     # The mutelist's reason when an intended_public entry says it is meant to be public.
     intended_public: str | None = None
 

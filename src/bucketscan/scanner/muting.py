@@ -28,6 +28,7 @@ def muted_finding(finding: Finding, mutelist: Mutelist, today: date) -> Finding:
         bucket=finding.bucket,
         key=finding.key,
         document_type=finding.document_type,
+        tags=finding.bucket_tags,
     )
     entry = finding_mute(mutelist, subject, today)
     return finding if entry is None else replace(finding, mute_reason=entry.reason)
@@ -36,7 +37,7 @@ def muted_finding(finding: Finding, mutelist: Mutelist, today: date) -> Finding:
 def marked_bucket(result: BucketResult, mutelist: Mutelist, today: date) -> BucketResult:
     """The bucket, marked intended-public with its entry's reason when an entry matches it."""
     ref = result.ref
-    subject = Subject(ref.provider, ref.account, ref.name, website=result.website)
+    subject = Subject(ref.provider, ref.account, ref.name, website=result.website, tags=result.tags)
     entry = intended_public(mutelist, subject, today)
     return result if entry is None else replace(result, intended_public=entry.reason)
 
