@@ -18,12 +18,12 @@ from bucketscan.policies.keys import redact_key, safe_url, visible
 from bucketscan.providers.memory import MemoryBucket, MemoryProvider
 from bucketscan.records.content import Category, Classification, Signal, Strength
 from bucketscan.scanner.analyzer import Analysis
+from bucketscan.scanner.console.terminal import print_scan
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.report.jsonl_writer import JsonLinesWriter
 from bucketscan.scanner.report.markdown_writer import MarkdownWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan
-from bucketscan.scanner.terminal import print_scan
 from test_engine import public_facts
 
 BOMB = "word/media/image1.png: refused: inflates past the limit (zip bomb)"

@@ -14,7 +14,7 @@ from bucketscan.scanner.runner import ScanOutcome
 from test_engine import PRIVATE_FACTS, body, public_facts, scan
 
 parser = pytest.importorskip("prometheus_client.parser")
-metrics = pytest.importorskip("bucketscan.scanner.metrics")
+metrics = pytest.importorskip("bucketscan.scanner.publish.metrics")
 
 FINISHED = 1_700_000_000.0
 

@@ -19,8 +19,8 @@ from bucketscan.providers.memory import MemoryBucket
 from bucketscan.records.common import Exposure
 from bucketscan.scanner.cli import main
 from bucketscan.scanner.emulators.loopback import JsonHandler, free_port, serve_http
-from bucketscan.scanner.notify import NotifyError, payload, send, top_findings
 from bucketscan.scanner.publish import publish
+from bucketscan.scanner.publish.notify import NotifyError, payload, send, top_findings
 from bucketscan.scanner.runner import ScanOutcome
 from test_engine import PRIVATE_FACTS, body, public_facts, scan
 

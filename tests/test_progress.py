@@ -12,13 +12,13 @@ from rich.console import Console
 
 from bucketscan.metering import Meter, RetryReason
 from bucketscan.providers.memory import MemoryBucket, MemoryProvider
-from bucketscan.scanner import progress
 from bucketscan.scanner.cli import main
+from bucketscan.scanner.console import progress
+from bucketscan.scanner.console.progress import ScanProgress, live_progress, progress_state
+from bucketscan.scanner.console.verbose import VerboseLog
 from bucketscan.scanner.options import ScanOptions
-from bucketscan.scanner.progress import ScanProgress, live_progress, progress_state
 from bucketscan.scanner.runner import run_scan
 from bucketscan.scanner.stats import ScanStats
-from bucketscan.scanner.verbose import VerboseLog
 from test_engine import PRIVATE_FACTS, MarkerAnalyzer, body, public_facts
 
 

@@ -22,6 +22,7 @@ from bucketscan.records.content import Category, Classification, Signal, Strengt
 from bucketscan.scanner import local_files
 from bucketscan.scanner.analyzer import Analysis
 from bucketscan.scanner.cli import EXIT_CLEAN, EXIT_FINDINGS, exit_status, main
+from bucketscan.scanner.console.terminal import print_classifications, print_scan
 from bucketscan.scanner.local_files import FileResult, classification_rows
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.json_writer import JsonWriter
@@ -29,7 +30,6 @@ from bucketscan.scanner.report.jsonl_writer import JsonLinesWriter
 from bucketscan.scanner.report.markdown_writer import MarkdownWriter
 from bucketscan.scanner.report.writer import ReportWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan
-from bucketscan.scanner.terminal import print_classifications, print_scan
 from test_cli import seed_listing_and_private
 from test_engine import PRIVATE_FACTS, public_facts
 

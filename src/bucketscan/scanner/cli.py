@@ -24,6 +24,9 @@ from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.content import OcrEngine
 from bucketscan.scanner.baseline import Baseline, BaselineError
 from bucketscan.scanner.config_options import CONFIG_OPTION, config_source
+from bucketscan.scanner.console.progress import live_progress
+from bucketscan.scanner.console.terminal import disagreement_warning, print_scan
+from bucketscan.scanner.console.verbose import VerboseLog
 from bucketscan.scanner.exit_codes import (
     EXIT_CLEAN,
     EXIT_CODES_HELP,
@@ -42,14 +45,11 @@ from bucketscan.scanner.failures import (
 from bucketscan.scanner.interrupt import Stop, stop_on_signals
 from bucketscan.scanner.muting import expiry_warnings, load_mutelist
 from bucketscan.scanner.options import DEFAULT_MAX_OBJECT_BYTES, ScanOptions
-from bucketscan.scanner.progress import live_progress
 from bucketscan.scanner.publish import check_metrics_file, check_notify_url, publish
 from bucketscan.scanner.report.destinations import REPORT_STEM, destinations, open_writers
 from bucketscan.scanner.report.registry import WRITERS
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
-from bucketscan.scanner.terminal import disagreement_warning, print_scan
-from bucketscan.scanner.verbose import VerboseLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -438,7 +438,7 @@ def classify(paths: tuple[Path, ...], fmt: str, workers: int, **kwargs: Any) -> 
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        from bucketscan.scanner.terminal import print_classifications
+        from bucketscan.scanner.console.terminal import print_classifications
 
         print_classifications(Console(), rows)
 

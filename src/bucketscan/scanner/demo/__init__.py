@@ -18,6 +18,8 @@ from bucketscan.metering import Meter
 from bucketscan.providers.base import Provider, ProviderError
 from bucketscan.records.common import OUTSIDE
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
+from bucketscan.scanner.console.progress import live_progress
+from bucketscan.scanner.console.terminal import print_scan
 from bucketscan.scanner.demo import aws as demo_aws
 from bucketscan.scanner.demo import azure as demo_azure
 from bucketscan.scanner.demo import gcs as demo_gcs
@@ -28,12 +30,10 @@ from bucketscan.scanner.emulators.azurite import azurite, find_azurite
 from bucketscan.scanner.emulators.gcs import storage_emulator
 from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
-from bucketscan.scanner.progress import live_progress
 from bucketscan.scanner.report.atomic import atomic_text
 from bucketscan.scanner.report.json_writer import JsonWriter
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
-from bucketscan.scanner.terminal import print_scan
 
 if TYPE_CHECKING:
     from bucketscan.synthetic.corpus import SyntheticFile

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bucketscan.scanner.failures import ScanError
-from bucketscan.scanner.notify import TIMEOUT_S, NotifyError, host_of, payload, send
+from bucketscan.scanner.publish.notify import TIMEOUT_S, NotifyError, host_of, payload, send
 from bucketscan.scanner.runner import ScanOutcome
 
 METRICS_EXTRA = "pip install 'bucketscan[metrics]'"
@@ -49,7 +49,7 @@ def publish(
 ) -> None:
     """Write the metrics file and tell every webhook; each failure is one `warn` line."""
     if metrics_file is not None:
-        from bucketscan.scanner.metrics import write_metrics
+        from bucketscan.scanner.publish.metrics import write_metrics
 
         try:
             write_metrics(metrics_file, outcome, time.time())

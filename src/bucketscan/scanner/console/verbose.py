@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 
 from bucketscan.metering import RetryReason
+from bucketscan.scanner.console.terminal import text
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.meta import ScanMeta
 from bucketscan.scanner.report.serialize import reason_lines
-from bucketscan.scanner.terminal import text
 
 
 def bucket_lines(result: BucketResult) -> list[str]:

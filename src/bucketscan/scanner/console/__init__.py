@@ -1,0 +1,1 @@
+"""What the terminal shows: the scan summary, live progress bars and --verbose lines."""
