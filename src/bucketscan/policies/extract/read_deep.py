@@ -95,11 +95,11 @@ def _deep_page(
         else rectify(image, card, PAGE_SIDE, landscape=False)  # a page or a passport booklet
     )
     flat = _deep_read(image, subject, card, is_card, limits, cascade, source, flat_notes)
-    if len(_WORD_CHARACTERS.findall(flat.text)) < _FEW_CHARACTERS:
+    if (inside := _characters(flat)) < _FEW_CHARACTERS:
         # Next to nothing inside the outline: it was a photo box or a field of a document whose
         # own outline was lost (a scan on a white lid), not the document.
         whole = _deep_read(image, fit(image, PAGE_SIDE), None, False, limits, cascade, source, [])
-        if len(_WORD_CHARACTERS.findall(whole.text)) > len(_WORD_CHARACTERS.findall(flat.text)):
+        if _characters(whole) > inside:
             notes.append("read the whole image: the outline found held next to no text")
             return whole
     if checks_out(flat.mrz) or _FILLERS not in flat.text.replace(">", "<"):
@@ -111,16 +111,21 @@ def _deep_page(
     if not checks_out(whole.mrz) and max(image.size) < _DET_SMALL_SIDE:
         # A small photo's MRZ print is a few pixels high: detection splits its lines at one
         # scale and keeps them whole at another.
-        whole = _with_mrz_of(whole, _mrz_lines(fit(image, PAGE_SIDE), _DET_SMALL_SIDE))
+        found = ppocr.find_lines(fit(image, PAGE_SIDE), _DET_SMALL_SIDE)
+        whole = _with_mrz_of(whole, _zone_lines(found))
     if _zone_read(whole) > _zone_read(flat):
         return whole
     notes.extend(flat_notes)
     return flat
 
 
-def _mrz_lines(subject: Image.Image, side: int) -> tuple[str, ...]:
-    """The MRZ lines of `subject` detected at `side` pixels, only lines of their length read."""
-    found = ppocr.find_lines(subject, side)
+def _characters(page: Page) -> int:
+    """Letters and digits a reading found."""
+    return len(_WORD_CHARACTERS.findall(page.text))
+
+
+def _zone_lines(found: ppocr.Found) -> tuple[str, ...]:
+    """The MRZ lines among detected lines, only lines of an MRZ line's length recognised."""
     long_lines = [i for i, ratio in enumerate(found.ratios()) if ratio >= _MRZ_RATIO]
     return lines.reading(ppocr.recognise(found.subset(long_lines))).mrz if long_lines else ()
 
@@ -161,8 +166,7 @@ def _deep_read(
     quick = _quick(upright, found, limits) if cascade and text_heavy and not card_like else None
     if quick is not None:
         few = len(found.quads) <= _MRZ_MAX_LINES  # an ID page, not a page of prose
-        long_lines = [i for i, ratio in enumerate(found.ratios()) if few and ratio >= _MRZ_RATIO]
-        mrz = lines.reading(ppocr.recognise(found.subset(long_lines))).mrz
+        mrz = _zone_lines(found) if few else ()
         legible = legibility(quick.score, document_like, None)
         note_turn(turn, notes)
         roll = lean(found.angle, turn)
