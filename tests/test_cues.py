@@ -8,7 +8,7 @@ import random
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bucketscan.policies.extract import ExtractLimits, extract, ocr_available
 from bucketscan.policies.extract.cues import (
@@ -333,3 +333,27 @@ def test_a_page_lying_askew_in_a_photo_of_card_ratio_is_the_page() -> None:
     square.paste(_lined((620, 877), 24, (250, 250, 250)), (500, 110))
     inside = find_card(square)  # a square box inside a card-shaped crop is one of its fields
     assert inside is not None and inside.source == "frame"
+
+
+@pytest.mark.parametrize("angle", [0.0, 6.0, -9.0])
+def test_a_card_a_thumb_crosses_from_the_frame_edge_is_found_by_its_sides(angle: float) -> None:
+    card = Image.new("RGB", (428, 270), (238, 240, 246))
+    photo = _on_background(card, (60, 40, 40), angle)
+    # The thumb comes in from the top edge and covers part of the card's top side; as pale as
+    # the card and blurred with it, nothing outlines the card where it lies.
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse((0, -150, 300, 110), (225, 180, 150))
+    draw.rectangle((120, 40, 220, 190), (225, 180, 150))
+    found = find_card(photo.filter(ImageFilter.GaussianBlur(2)))
+    assert found is not None and found.kind == "id1" and found.source == "quad"
+    assert found.corners is not None
+    width = float(np.linalg.norm(found.corners[1] - found.corners[0]))
+    assert abs(width - 428) < 0.1 * 428  # the card's own top side, not the thumb's outline
+
+
+def test_a_blob_with_no_straight_sides_is_no_card() -> None:
+    photo = Image.new("RGB", (640, 480), (60, 40, 40))
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse((100, 80, 540, 400), fill=(238, 240, 246))
+    draw.ellipse((60, -100, 260, 160), fill=(225, 180, 150))
+    assert find_card(photo) is None

@@ -75,8 +75,8 @@ def test_one_unreadable_field_check_beside_a_name_line_is_a_passport_on_an_image
     garbled = second[:21] + "2504" + "<" * 12  # expiry misread short, the checks after it lost
     text = f"{first}\n{garbled}"
     assert not find_zones(text)
-    code, signal = partial_zone(text) or ("", None)
-    assert code == "P" and signal is not None and "ERIKSSON" not in signal.snippet
+    partial = partial_zone(text)
+    assert partial is not None and partial.code == "P" and "ERIKSSON" not in partial.signal.snippet
     assert classify_document(_image_doc(text)).document_type == "passport"
     typed = Document("x.txt", "text/plain", (Page(text, "text"),))
     assert classify_document(typed).category is None  # typed text is not misread
@@ -107,6 +107,44 @@ def test_no_name_line_no_partial_zone() -> None:
     assert partial_zone(f"UTOPIA PASSPORT\n{garbled}") is None
 
 
+def test_a_zone_whose_start_a_thumb_hides_is_a_passport_by_its_layout() -> None:
+    first, second = _lines()
+    text = f"{first[6:]}\n{second[6:]}"  # code, state, the number's start hidden on both lines
+    assert not find_zones(text)
+    partial = partial_zone(text)
+    assert partial is not None and partial.code == "?" and partial.booklet
+    assert "KSSON" not in (partial.signal.snippet or "")  # no letter of the name shown
+    assert classify_document(_image_doc(text)).document_type == "passport"
+    # A surname's tail starting with a code letter reads as a line 1: its letters stay masked.
+    partial = partial_zone(f"{first[7:]}\n{second[7:]}")
+    assert partial is not None and "IKSSO" not in (partial.signal.snippet or "")
+    card_first, card_second = mrz.td2(dataclasses.replace(HOLDER, document_code="I"))
+    partial = partial_zone(f"{card_first[3:]}\n{card_second[1:]}")
+    assert partial is not None and partial.layout == "TD2" and not partial.booklet
+    no_names = f"{'A' * 30}\n{second[7:]}"  # no surname << given names: not a name line
+    assert partial_zone(no_names) is None
+
+
+def test_an_empty_personal_number_with_its_check_digit_misread_is_a_complete_zone() -> None:
+    first, second = _lines()
+    data = second[:28] + "<" * 15
+    blank = data + icao.check_digit(data[0:10] + data[13:20] + data[21:43])
+    misread = blank[:42] + "8" + blank[43]
+    zones = find_zones(f"{first}\n{misread}")
+    assert zones and zones[0].complete and zones[0].lines[1] == blank
+    wrong = misread[:43] + str((int(blank[43]) + 1) % 10)
+    zones = find_zones(f"{first}\n{wrong}")
+    assert not (zones and zones[0].complete)  # the composite still judges the line
+
+
+def test_a_data_line_of_a_zone_shape_alone_is_strong_on_an_image() -> None:
+    _first, second = _lines()
+    line = second[:28] + "<" * 16  # the composite unreadable, line 1 unread
+    assert classify_document(_image_doc(f"PASSPORT\n{line}")).document_type == "passport"
+    no_sex = line[:20] + "7" + line[21:]
+    assert classify_document(_image_doc(f"PASSPORT\n{no_sex}")).category is None
+
+
 def _card_lines() -> tuple[str, str, str]:
     return mrz.td1(dataclasses.replace(HOLDER, document_code="I", number="D23145890"))
 
@@ -116,8 +154,9 @@ def test_a_card_zone_half_hidden_by_a_finger_is_an_id_card_on_an_image() -> None
     # The finger hides the first characters of every line and the birth date with them.
     text = f"{first[1:]}\n{second[3:]}\n{third[4:]}"
     assert not find_zones(text)
-    code, signal = partial_zone(text) or ("", None)
-    assert code == "?" and signal is not None and "D23145890" not in signal.snippet
+    partial = partial_zone(text)
+    assert partial is not None and partial.code == "?" and partial.layout == "TD1"
+    assert "D23145890" not in partial.signal.snippet
     assert classify_document(_image_doc(text)).document_type == "id_card_icao"
 
 
@@ -137,8 +176,8 @@ def test_a_card_data_line_read_only_as_far_as_its_expiry_is_a_partial_zone() -> 
 
 def test_a_card_data_line_with_its_number_hidden_is_a_partial_zone() -> None:
     first, second = mrz.td2(dataclasses.replace(HOLDER, document_code="I"))
-    code, signal = partial_zone(f"{first}\n{second[5:]}") or ("", None)  # 5 characters hidden
-    assert code == "I" and signal is not None and signal.reason.startswith("TD2")
+    partial = partial_zone(f"{first}\n{second[5:]}")  # 5 characters hidden
+    assert partial is not None and partial.code == "I" and partial.signal.reason.startswith("TD2")
     no_sex = second[:20] + "7" + second[21:]  # nothing between the dates where a sex must be
     assert partial_zone(f"{first}\n{no_sex[5:]}") is None
 
@@ -295,10 +334,12 @@ def test_a_box_inside_a_page_s_content_is_not_its_card() -> None:
 def test_a_data_line_whose_fillers_were_all_lost_is_a_zone_when_every_check_passes() -> None:
     first, second = _lines()
     bare_first, bare_second = first.replace("<", ""), second.replace("<", "")
-    code, signal = partial_zone(f"PASSPORT\n{bare_first}\n{bare_second}") or ("", None)
-    assert code == "P" and signal is not None and "3 of 3" in signal.reason
-    assert signal.snippet is not None and not any(char.isdigit() for char in signal.snippet)
-    assert partial_zone(bare_second)[0] == "?"  # type: ignore[index]  # no line 1: code unknown
+    partial = partial_zone(f"PASSPORT\n{bare_first}\n{bare_second}")
+    assert partial is not None and partial.code == "P" and "3 of 3" in partial.signal.reason
+    snippet = partial.signal.snippet
+    assert snippet is not None and not any(char.isdigit() for char in snippet)
+    alone = partial_zone(bare_second)
+    assert alone is not None and alone.code == "?"  # no line 1: code unknown
     expiry_check = 27
     wrong = bare_second[:expiry_check] + str((int(bare_second[expiry_check]) + 1) % 10)
     assert partial_zone(f"{bare_first}\n{wrong}{bare_second[expiry_check + 1 :]}") is None
@@ -336,8 +377,9 @@ def test_a_name_line_whose_fillers_were_read_as_letters_names_a_partial_zone() -
     garbled_name = first.replace("<<", "KK", 1)  # the surname's end read as letters
     short = second[:21] + "2504" + "<" * 12  # expiry misread short: a partial zone
     other = "P<UTO" + "<" * 10 + "14"  # another reading's fragment between the two
-    code, signal = partial_zone(f"{garbled_name}\n{other}\n{short}") or ("", None)
-    assert code == "P" and signal is not None and "ERIKSSON" not in (signal.snippet or "")
+    partial = partial_zone(f"{garbled_name}\n{other}\n{short}")
+    assert partial is not None and partial.code == "P"
+    assert "ERIKSSON" not in (partial.signal.snippet or "")
     prose = "REPUBLIC<OF<UTOPIA<SERVICES<OFFICE"  # no document code: no name line
     assert partial_zone(f"{prose}\n{short}") is None
 
@@ -355,8 +397,9 @@ def test_a_card_line_read_only_as_far_as_its_number_check_is_a_partial_zone() ->
     first, second, third = _card_lines()
     slanted = f"{first[:15]}< >>>\n{second[:18]}<5C<<<{second[-1]}\n{third}"  # fillers in bits
     assert not find_zones(slanted)
-    code, signal = partial_zone(slanted) or ("", None)
-    assert code == "I" and signal is not None and "D23145890" not in (signal.snippet or "")
+    partial = partial_zone(slanted)
+    assert partial is not None and partial.code == "I"
+    assert "D23145890" not in (partial.signal.snippet or "")
     assert partial_zone(f"{first[:14]}<\n{second[:18]}<<<<<<<<<<<{second[-1]}") is None
 
 
@@ -388,6 +431,6 @@ def test_an_expiry_misread_as_a_letter_is_unread_not_wrong() -> None:
 def test_a_name_line_read_after_the_data_line_still_names_the_zone() -> None:
     first, second = _lines()
     garbled = second[:21] + "Z" + second[22:]
-    code, _signal = partial_zone(f"{garbled}\n{first}") or ("", None)  # a second reading's line
-    assert code == "P"
+    partial = partial_zone(f"{garbled}\n{first}")  # a second reading's line
+    assert partial is not None and partial.code == "P"
     assert partial_zone(garbled) is None  # no name line at all

@@ -38,11 +38,17 @@ _SWAPS = {"O": "0", "0": "OD", "Q": "0", "D": "0", "I": "1J", "1": "IT", "L": "1
 _SWAPS |= {"S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G"}
 _SWAPS |= {"7": "T", "J": "I"}
 _MAX_SWAPS = 4
-# Field layouts of the data lines: (digit-only spans, letter-only spans, (number, check) spans).
-_TD3_FIELDS = (((9, 10), (13, 20), (21, 28), (42, 44)), ((10, 13),), ((0, 9, 9), (28, 42, 42)))
-_TD2_FIELDS = (((9, 10), (13, 20), (21, 28), (35, 36)), ((10, 13),), ((0, 9, 9),))
-_TD1_LINE1 = ((), ((2, 5),), ((5, 14, 14),))
-_TD1_LINE2 = (((0, 7), (8, 15), (29, 30)), ((15, 18),), ())
+# Field layouts of the data lines: digit-only spans, letter-only spans, (number, check) spans,
+# and (field, check) spans of optional fields, whose check digit is a filler when they are empty.
+_TD3_FIELDS = (
+    ((9, 10), (13, 20), (21, 28), (42, 44)),
+    ((10, 13),),
+    ((0, 9, 9), (28, 42, 42)),
+    ((28, 42),),
+)
+_TD2_FIELDS = (((9, 10), (13, 20), (21, 28), (35, 36)), ((10, 13),), ((0, 9, 9),), ())
+_TD1_LINE1 = ((), ((2, 5),), ((5, 14, 14),), ())
+_TD1_LINE2 = (((0, 7), (8, 15), (29, 30)), ((15, 18),), (), ())
 PASSPORT_LABELS = Lexicon.of(
     ("PASSPORT", "旅券"),
     ("旅券番号", "Passport No"),
@@ -106,22 +112,26 @@ def _numbers(line: str, start: int, end: int, check: int) -> list[str]:
     return found or [line]
 
 
-Fields = tuple[
-    tuple[tuple[int, int], ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]
-]
+Spans = tuple[tuple[int, int], ...]
+Fields = tuple[Spans, Spans, tuple[tuple[int, int, int], ...], Spans]
 
 
 def _typed(line: str, fields: Fields) -> str:
-    """The line with digits where only digits may stand and letters in country codes."""
-    digits, letters, _numbers = fields
-    return _translate(_translate(line, digits, _TO_DIGIT), letters, _TO_LETTER)
+    """The line with digits where only digits may stand, letters in country codes, and a filler
+    for the check digit of an empty optional field (a misread: the composite then judges it)."""
+    digits, letters, _numbers, optional = fields
+    typed = _translate(_translate(line, digits, _TO_DIGIT), letters, _TO_LETTER)
+    for start, end in optional:
+        if end < len(typed) and set(typed[start:end]) == {"<"} and typed[end] not in "<0":
+            typed = typed[:end] + "<" + typed[end + 1 :]
+    return typed
 
 
 def repairs(line: str, fields: Fields) -> list[str]:
     """Readings of the line with OCR letter/digit confusions undone by field type: digits where
     only digits may stand, letters in country codes, and number fields only as their check
     digits allow (the caller keeps the reading whose every check digit passes)."""
-    _digits, _letters, numbers = fields
+    numbers = fields[2]
     readings = [_typed(line, fields)]
     for start, end, check in numbers:
         readings = [fixed for reading in readings for fixed in _numbers(reading, start, end, check)]
@@ -320,24 +330,37 @@ _PARTIAL_CHECKS = 2  # of the zone's three field check digits (number, birth, ex
 _COMPOSITES = {44: (((0, 10), (13, 20), (21, 43)), 43), 36: (((0, 10), (13, 20), (21, 35)), 35)}
 _MAX_UNREAD = 2  # characters outside the MRZ alphabet a line of a partial zone may hold
 _NAME_LETTERS = 0.8  # share of letters in a garbled name line's names
-_HIDDEN = 6  # characters a finger or the photo's edge may hide at the start of a line
+_HIDDEN = 8  # characters a finger or the photo's edge may hide at the start of a line
 _SEXES = "MFX<"
+
+
+# ... and one whose start (code and state) a finger or the photo's edge hid: names in the MRZ's
+# own form, surname << given < names, then a run of fillers.
+_HIDDEN_NAME_LINE = re.compile(r"^[A-Z]{2,}<<[A-Z]+(?:<[A-Z]+)*<{3,}[A-Z<]*$")
 
 
 def _name_line(line: str) -> bool:
     return len(line) >= 30 and bool(_NAME_LINE.match(line.translate(_TO_LETTER)))
 
 
+def _hidden_name_line(line: str) -> bool:
+    return len(line) >= 30 and bool(_HIDDEN_NAME_LINE.match(line.translate(_TO_LETTER)))
+
+
 def _name_like(line: str) -> bool:
     """A name line, or one whose "<<" OCR read as letters: a document code, a country code,
     then mostly letters with a filler among them (a partial zone's data line says the rest)."""
     rest = line[5:].replace("<", "")
-    return _name_line(line) or (
-        len(line) >= 30
-        and line[0] in _KNOWN_CODES
-        and _code_like(line[2:5])
-        and "<" in line[5:]
-        and sum(char.isalpha() for char in rest) >= _NAME_LETTERS * len(rest)
+    return (
+        _name_line(line)
+        or _hidden_name_line(line)
+        or (
+            len(line) >= 30
+            and line[0] in _KNOWN_CODES
+            and _code_like(line[2:5])
+            and "<" in line[5:]
+            and sum(char.isalpha() for char in rest) >= _NAME_LETTERS * len(rest)
+        )
     )
 
 
@@ -417,12 +440,15 @@ def _hidden_start(line: str, length: int) -> list[str]:
     return list(dict.fromkeys(readings))
 
 
-def _partial_layout(line: str) -> str | None:
-    """TD3 or TD2: the layout a data line partly read fits (see `_data_partial`), if any."""
+def _partial_layout(line: str, name_line: str) -> str | None:
+    """TD3 or TD2: the layout a data line partly read fits (see `_data_partial`), if any; first
+    the shortest that holds the longer of it and its name line (a hidden start shortens lines,
+    OCR adds a character at most)."""
     if len(line) < _MIN_PARTIAL:
         return None
-    layouts = (("TD3", 44, _TD3_FIELDS), ("TD2", 36, _TD2_FIELDS))
-    for layout, length, fields in sorted(layouts, key=lambda item: abs(len(line) - item[1])):
+    layouts = (("TD2", 36, _TD2_FIELDS), ("TD3", 44, _TD3_FIELDS))
+    longest = max(len(line), len(name_line))
+    for layout, length, fields in sorted(layouts, key=lambda item: item[1] < longest - 1):
         for shown in _shown(line, length):
             if any(_data_partial(v, fields) for v in _cut_short(shown, length)):
                 return layout
@@ -457,13 +483,26 @@ def _bare_data_line(line: str) -> str | None:
         _check(typed[13:19], typed[19]),
         _check(typed[21:27], typed[27]),
     )
-    shaped = typed[20] in _SEXES and _code_like(line[10:13])
-    if not (shaped and all(checks) and _date_like(typed[13:19]) and _date_like(typed[21:27])):
+    if not (all(checks) and _shaped(line)):
         return None
     return "TD3" if len(line) > max(_COMPOSITES) - 4 else "TD2" if len(line) >= 36 else "TD3/TD2"
 
 
-def _bare_zone(text: str) -> tuple[str, Signal] | None:
+@dataclass(frozen=True)
+class Partial:
+    """A zone OCR read in part: its document code ("?" unread), layout and signal."""
+
+    code: str
+    layout: str  # TD3, TD2, TD1, or "TD3/TD2" for a data line cut too short to tell
+    signal: Signal
+
+    @property
+    def booklet(self) -> bool:
+        """Whether it is a passport's: code P, or a passport's layout where the code is unread."""
+        return self.code == "P" or (self.code == _UNREAD and self.layout == "TD3")
+
+
+def _bare_zone(text: str) -> Partial | None:
     """A data line read without its fillers (see `_bare_data_line`); the line above it names
     the document code when it starts like a zone's line 1."""
     lines = [re.sub(r"\s", "", raw).upper() for raw in text.splitlines()]
@@ -473,11 +512,17 @@ def _bare_zone(text: str) -> tuple[str, Signal] | None:
             continue
         above = lines[index - 1] if index else ""
         code = above[0] if above[:1] in tuple(_KNOWN_CODES) and above[1:2].isalpha() else _UNREAD
-        return code, _partial_signal(layout, code, mask_mrz_line(line), checks=3)
+        return Partial(code, layout, _partial_signal(layout, code, mask_mrz_line(line), checks=3))
     return None
 
 
-def partial_zone(text: str) -> tuple[str, Signal] | None:
+def _code(name_line: str) -> str:
+    """The document code a name line starts with; "?" where its start was hidden."""
+    hidden = _hidden_name_line(name_line) and not _name_line(name_line)
+    return _UNREAD if hidden else name_line[0]
+
+
+def partial_zone(text: str) -> Partial | None:
     """An MRZ that OCR read with a field garbled or hidden: a TD3 name line above a data line,
     or TD1 lines 1 and 2, two of whose three field check digits pass and the third is
     unreadable. Strong: nothing but a machine-readable zone prints lines of that shape, and two
@@ -491,15 +536,18 @@ def partial_zone(text: str) -> tuple[str, Signal] | None:
     for index, line in enumerate(lines):
         above = [name for name in names if name < index]
         named = lines[above[-1] if above else names[0]] if names else None
-        layout = _partial_layout(line) if named and index not in names else None
+        layout = _partial_layout(line, named) if named and index not in names else None
         if named and layout is not None:
-            return named[0], _partial_signal(layout, named[0], mask_mrz_line(named, True))
+            code = _code(named)
+            # A line that may have lost its start shows no letters: they may be the surname's.
+            masked = mask_mrz_line(named, first=not _hidden_name_line(named))
+            return Partial(code, layout, _partial_signal(layout, code, masked))
     for previous, line in itertools.pairwise(lines):
         firsts, seconds = _hidden_start(previous, 30), _hidden_start(line, 30)
         if any(_td1_partial(a, b) for a, b in itertools.product(firsts, seconds)):
             code = previous[0] if previous[0] in "IAC" else _UNREAD
             masked = f"{mask_mrz_line(previous)} / {mask_mrz_line(line)}"
-            return code, _partial_signal("TD1", code, masked)
+            return Partial(code, "TD1", _partial_signal("TD1", code, masked))
     return _bare_zone(text)
 
 
@@ -513,8 +561,19 @@ def _partial_signal(layout: str, code: str, snippet: str, checks: int = _PARTIAL
     )
 
 
+def _shaped(line: str) -> bool:
+    """A TD3/TD2 data line with the shape only a zone has around its passing check digits:
+    dates that exist, a sex marker between them and a country code before them."""
+    typed = _typed(line, _TD3_FIELDS)  # both layouts place these fields alike
+    dates = _date_like(typed[13:19]) and _date_like(typed[21:27])
+    return dates and typed[20] in _SEXES and _code_like(line[10:13])
+
+
 def _strength(zone: Zone) -> Strength:
-    return Strength.STRONG if zone.complete or _named(zone) else Strength.MEDIUM
+    """Strong when every check digit passes, or its fields' do beside a name line, or in a data
+    line of a zone's shape; medium otherwise (the composite unreadable)."""
+    strong = zone.complete or _named(zone) or (zone.layout != "TD1" and _shaped(zone.lines[-1]))
+    return Strength.STRONG if strong else Strength.MEDIUM
 
 
 def _preference(zone: Zone) -> tuple[bool, bool, int]:
@@ -591,8 +650,8 @@ class MrzDetector:
             results.append(conclude(NAME, kind, [s for s in signals if s is not None]))
         # A wrong check digit in typed text is a wrong MRZ; on an image it may be a misread.
         garbled = None if zones or not is_image(doc) else partial_zone(text)
-        code, partial = garbled if garbled else ("", None)
-        booklet = code == "P"
+        partial = garbled.signal if garbled else None
+        booklet = garbled is not None and garbled.booklet
         if not zones and (any_label(text, PASSPORT_LABELS.groups[0]) or booklet):
             passport = [
                 partial if booklet else None,

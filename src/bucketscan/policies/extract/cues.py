@@ -24,6 +24,10 @@ _FLATBED_WHITE = 235  # a background this bright in every channel is a scanner's
 _SHADOW_HUE = 0.04  # largest channel share difference from the table's own that still is table
 _ASKEW_DEGREES = 8.0  # a quad turned this far from the frame's axes is not printed on it
 _EDGE_MARGIN = 0.005  # share of the frame: a corner this close to the edge lies on the frame
+_SIDE_EPSILON = 0.01  # polygon approximation of an outline, as a share of its perimeter
+_SIDE_SHARE = 0.08  # a straight run this long (share of the perimeter) may be a card's side
+_SIDE_SPREAD = 30.0  # degrees: sides of one direction under a photo's perspective
+_SIDED_FILL = 0.95  # share of a quad closed by side lines that the object must cover
 
 Corners = NDArray[np.float32]
 
@@ -155,6 +159,61 @@ def _corners(hull: NDArray[Any]) -> NDArray[np.float32]:
     return points[picks]
 
 
+Side = tuple[NDArray[Any], NDArray[Any]]
+
+
+def _meet(side: Side, other: Side) -> tuple[float, float] | None:
+    """Where the lines through two sides cross; None for parallel ones."""
+    first, second = (np.cross([*start, 1.0], [*end, 1.0]) for start, end in (side, other))
+    x, y, w = np.cross(first, second)
+    return None if abs(w) < 1e-9 else (float(x / w), float(y / w))
+
+
+def _sided(contour: NDArray[Any], mask: NDArray[Any]) -> NDArray[np.float32] | None:
+    """The card of an outline another object joins (a thumb over its edge): the four lines
+    through the outline's longest straight runs, two roughly parallel pairs, intersected; None
+    unless the quad they close lies within the mask.
+
+    A card's sides stay straight where a finger or a strap crosses them; the intruder's outline
+    is curved and breaks into short runs."""
+    perimeter = cv2.arcLength(contour, True)
+    polygon = cv2.approxPolyDP(contour, _SIDE_EPSILON * perimeter, True).reshape(-1, 2)
+    polygon = polygon.astype(np.float64)
+    sides: list[Side] = [
+        (start, end)
+        for start, end in zip(polygon, np.roll(polygon, -1, axis=0), strict=True)
+        if float(np.linalg.norm(end - start)) >= _SIDE_SHARE * perimeter
+        and not _on_edge(np.array([start, end]), mask.shape, every=True)  # the frame's own
+    ]
+    if len(sides) < 4:
+        return None
+    angles = [float(np.degrees(np.arctan2(*(end - start)[::-1]))) % 180 for start, end in sides]
+    # Two families of sides by direction: the first side's, and the rest.
+    near = [abs((angle - angles[0] + 90) % 180 - 90) < _SIDE_SPREAD for angle in angles]
+    opposite: list[tuple[Side, Side]] = []
+    for family in (True, False):
+        members = [side for side, close in zip(sides, near, strict=True) if close is family]
+        if len(members) < 2:
+            return None
+        # The two sides of a family farthest apart are the card's opposite sides.
+        start, end = members[0]
+        normal = np.array([start[1] - end[1], end[0] - start[0]])
+        offsets = [float(np.dot((a + b) / 2, normal)) for a, b in members]
+        opposite.append((members[int(np.argmin(offsets))], members[int(np.argmax(offsets))]))
+    (top, bottom), (left, right) = opposite
+    corners = [_meet(top, left), _meet(left, bottom), _meet(bottom, right), _meet(right, top)]
+    if None in corners:
+        return None
+    quad = _order(np.array(corners, dtype=np.float32))
+    area = float(cv2.contourArea(quad))
+    if area <= 0 or not cv2.isContourConvex(quad.astype(np.int32)):
+        return None
+    inside = np.zeros(mask.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
+    covered = float(np.count_nonzero(mask[inside > 0])) / max(1, int(inside.sum()))
+    return quad if covered >= _SIDED_FILL else None
+
+
 def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     """Four-corner outlines of large, nearly quadrilateral objects from both edge maps, largest
     first."""
@@ -173,21 +232,19 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
             area = float(cv2.contourArea(corners))
             if area >= _QUAD_FILL * float(cv2.contourArea(hull)):
                 found.append((area, corners))
+            elif mode == cv2.RETR_EXTERNAL and (sided := _sided(contour, binary)) is not None:
+                found.append((float(cv2.contourArea(sided)), sided))
     found.sort(key=lambda item: -item[0])
     return [points for _, points in found]
 
 
-def _on_edge(points: NDArray[np.float32], shape: tuple[int, ...]) -> bool:
-    """Whether a corner lies on the frame's edge."""
+def _on_edge(points: NDArray[Any], shape: tuple[int, ...], every: bool = False) -> bool:
+    """Whether a corner lies on the frame's edge (with `every`, all of them on one edge)."""
     height, width = shape[:2]
     margin = _EDGE_MARGIN * max(height, width)
     xs, ys = points[:, 0], points[:, 1]
-    return bool(
-        (xs <= margin).any()
-        or (ys <= margin).any()
-        or (xs >= width - 1 - margin).any()
-        or (ys >= height - 1 - margin).any()
-    )
+    sides = (xs <= margin, ys <= margin, xs >= width - 1 - margin, ys >= height - 1 - margin)
+    return any(bool(side.all() if every else side.any()) for side in sides)
 
 
 def find_card(image: Image.Image) -> CardQuad | None:

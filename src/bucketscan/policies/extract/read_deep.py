@@ -86,7 +86,8 @@ def _deep_page(
     # on a page would cut its text off.
     on_table = card is not None and card.source == "quad" and card.outlined
     if not (on_table and card):
-        return _deep_read(image, fit(image, PAGE_SIDE), card, tight, limits, cascade, source, notes)
+        page = _deep_read(image, fit(image, PAGE_SIDE), card, tight, limits, cascade, source, notes)
+        return _small_zone_reread(image, page, page.text)
     flat_notes: list[str] = []
     is_card = card.kind == "id1"
     subject = (
@@ -108,15 +109,22 @@ def _deep_page(
     # Fillers but no zone: the MRZ strip of a passport page may lie outside the outline found,
     # or along the edge of a flattened card where the outline cut it.
     whole = _deep_read(image, fit(image, PAGE_SIDE), card, False, limits, cascade, source, notes)
-    if not checks_out(whole.mrz) and max(image.size) < _DET_SMALL_SIDE:
-        # A small photo's MRZ print is a few pixels high: detection splits its lines at one
-        # scale and keeps them whole at another.
-        found = ppocr.find_lines(fit(image, PAGE_SIDE), _DET_SMALL_SIDE)
-        whole = _with_mrz_of(whole, _zone_lines(found))
+    whole = _small_zone_reread(image, whole, flat.text)
     if _zone_read(whole) > _zone_read(flat):
         return whole
     notes.extend(flat_notes)
     return flat
+
+
+def _small_zone_reread(image: Image.Image, page: Page, shown: str) -> Page:
+    """A small photo's page with the MRZ lines a detection at a larger size finds, where the
+    fillers a reading `shown` show a zone that did not check out: its print is a few pixels
+    high, and detection splits its lines at one scale and keeps them whole at another."""
+    small = max(image.size) < _DET_SMALL_SIDE
+    if not small or checks_out(page.mrz) or _FILLERS not in shown.replace(">", "<"):
+        return page
+    found = ppocr.find_lines(fit(image, PAGE_SIDE), _DET_SMALL_SIDE)
+    return _with_mrz_of(page, _zone_lines(found))
 
 
 def _characters(page: Page) -> int:
