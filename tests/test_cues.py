@@ -335,6 +335,14 @@ def test_a_page_lying_askew_in_a_photo_of_card_ratio_is_the_page() -> None:
     assert inside is not None and inside.source == "frame"
 
 
+def test_a_page_filling_most_of_a_photo_of_card_ratio_is_the_page_though_it_lies_square() -> None:
+    page = _lined((880, 1245), 24, (250, 250, 250)).convert("RGBA").rotate(4, expand=True)
+    photo = Image.new("RGB", (1100, 1650), (215, 210, 200))  # 2:3, an ID-1 card's ratio
+    photo.paste(page, (80, 190), page)
+    found = find_card(photo)
+    assert found is not None and found.kind == "id3" and found.source == "quad"
+
+
 @pytest.mark.parametrize("angle", [0.0, 6.0, -9.0])
 def test_a_card_a_thumb_crosses_from_the_frame_edge_is_found_by_its_sides(angle: float) -> None:
     card = Image.new("RGB", (428, 270), (238, 240, 246))

@@ -28,6 +28,8 @@ _SIDE_EPSILON = 0.01  # polygon approximation of an outline, as a share of its p
 _SIDE_SHARE = 0.08  # a straight run this long (share of the perimeter) may be a card's side
 _SIDE_SPREAD = 30.0  # degrees: sides of one direction under a photo's perspective
 _SIDED_FILL = 0.95  # share of a quad closed by side lines that the object must cover
+_SIDED_SHARE = 0.6  # ... and the share of the object it must be (the rest: what crosses it)
+_INSIDE_SHARE = 0.5  # of the frame: a quad larger than this is the document, not a box in it
 
 Corners = NDArray[np.float32]
 
@@ -95,9 +97,10 @@ def _shadow(pixels: NDArray[Any], background: NDArray[Any], threshold: float) ->
     return darker & same_hue
 
 
-def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
+def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int, bool]]:
     """Three views of object outlines: colour difference from the border (as is, and with thin
-    stripes opened away), and Canny edges."""
+    stripes opened away), and Canny edges; each with its contour mode and whether an outline
+    another object joins may be closed from its sides."""
     blurred = cv2.GaussianBlur(rgb, (7, 7), 0).astype(np.int16)
     border = np.concatenate([blurred[0], blurred[-1], blurred[:, 0], blurred[:, -1]])
     background = np.median(border, axis=0)
@@ -115,7 +118,13 @@ def _edge_maps(rgb: NDArray[np.uint8]) -> list[tuple[NDArray[Any], int]]:
     opened = cv2.morphologyEx(cv2.morphologyEx(raw, cv2.MORPH_OPEN, disk), cv2.MORPH_CLOSE, closing)
     gray = cv2.cvtColor(blurred.astype(np.uint8), cv2.COLOR_RGB2GRAY)
     edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((3, 3), np.uint8), iterations=2)
-    return [(mask, cv2.RETR_EXTERNAL), (opened, cv2.RETR_EXTERNAL), (edges, cv2.RETR_LIST)]
+    # Only the mask as is may close a card from its sides (see `_sided`): the opening breaks a
+    # pale page on a pale table into straight-edged pieces.
+    return [
+        (mask, cv2.RETR_EXTERNAL, True),
+        (opened, cv2.RETR_EXTERNAL, False),
+        (edges, cv2.RETR_LIST, False),
+    ]
 
 
 def outlined(rgb: NDArray[np.uint8], corners: Corners) -> bool:
@@ -211,7 +220,9 @@ def _sided(contour: NDArray[Any], mask: NDArray[Any]) -> NDArray[np.float32] | N
     inside = np.zeros(mask.shape[:2], np.uint8)
     cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
     covered = float(np.count_nonzero(mask[inside > 0])) / max(1, int(inside.sum()))
-    return quad if covered >= _SIDED_FILL else None
+    # Most of the outline is the card: a quad closed by lines inside a page is a part of it.
+    most = area >= _SIDED_SHARE * float(cv2.contourArea(contour))
+    return quad if covered >= _SIDED_FILL and most else None
 
 
 def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
@@ -219,7 +230,7 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
     first."""
     frame_area = rgb.shape[0] * rgb.shape[1]
     found: list[tuple[float, NDArray[np.float32]]] = []
-    for binary, mode in _edge_maps(rgb):
+    for binary, mode, sided in _edge_maps(rgb):
         contours, _ = cv2.findContours(binary, mode, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
             hull = cv2.convexHull(contour)
@@ -232,8 +243,8 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
             area = float(cv2.contourArea(corners))
             if area >= _QUAD_FILL * float(cv2.contourArea(hull)):
                 found.append((area, corners))
-            elif mode == cv2.RETR_EXTERNAL and (sided := _sided(contour, binary)) is not None:
-                found.append((float(cv2.contourArea(sided)), sided))
+            elif sided and (closed := _sided(contour, binary)) is not None:
+                found.append((float(cv2.contourArea(closed)), closed))
     found.sort(key=lambda item: -item[0])
     return [points for _, points in found]
 
@@ -269,7 +280,12 @@ def find_card(image: Image.Image) -> CardQuad | None:
         kind = card_kind(ratio, _PHOTO_TOLERANCE)
         # A smaller outline square with a card-shaped crop is its photo or a field box, not a
         # sheet; one lying askew is a document on a table in a photo of the card's ratio (3:2).
-        inside = tight_card and kind != "id1" and _tilt(corners) < _ASKEW_DEGREES
+        inside = (
+            tight_card
+            and kind != "id1"
+            and _tilt(corners) < _ASKEW_DEGREES
+            and width * height < _INSIDE_SHARE * frame_area
+        )
         if kind is not None and not inside:
             # A quad lying askew is an object on a surface even where its outline is faint
             # (a pale card on a pale table): text blocks and rulings on a scan lie square.
