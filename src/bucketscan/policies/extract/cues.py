@@ -241,9 +241,13 @@ def _quads(rgb: NDArray[np.uint8]) -> list[NDArray[np.float32]]:
                 continue
             corners = _corners(hull)
             area = float(cv2.contourArea(corners))
-            if area >= _QUAD_FILL * float(cv2.contourArea(hull)):
+            quad_like = area >= _QUAD_FILL * float(cv2.contourArea(hull))
+            if quad_like:
                 found.append((area, corners))
-            elif sided and (closed := _sided(contour, binary)) is not None:
+            # An outline that is no quad, or runs into the frame's edge, may be a card joined by
+            # what came in from outside the frame (a thumb): its sides may still close it.
+            joined = not quad_like or _on_edge(corners, rgb.shape)
+            if sided and joined and (closed := _sided(contour, binary)) is not None:
                 found.append((float(cv2.contourArea(closed)), closed))
     found.sort(key=lambda item: -item[0])
     return [points for _, points in found]
