@@ -49,6 +49,9 @@ def _image_doc(text: str, cues: ImageCues | None = None) -> Document:
         ("健康保院被保除者証", "健康保険被保険者証", True),  # 険 read as kanji of its shape
         ("被保院者", "被保険者", True),
         ("被守院院", "被保険者", False),  # a look-alike and two misreads
+        ("特別承住者過明書", "特別永住者証明書", True),  # two misreads in a long label
+        ("特別承住者経明面", "特別永住者証明書", False),  # three
+        ("特別住者明書", "特別永住者証明書", False),  # two characters dropped
     ],
 )
 def test_labels_tolerate_look_alikes_and_one_misread(text: str, label: str, found: bool) -> None:
@@ -143,6 +146,9 @@ def test_a_data_line_of_a_zone_shape_alone_is_strong_on_an_image() -> None:
     assert classify_document(_image_doc(f"PASSPORT\n{line}")).document_type == "passport"
     no_sex = line[:20] + "7" + line[21:]
     assert classify_document(_image_doc(f"PASSPORT\n{no_sex}")).category is None
+    short = line[:33]  # read short of its end: a card's length, the page names a passport
+    assert classify_document(_image_doc(f"UTOPIA PASSPORT\n{short}")).document_type == "passport"
+    assert classify_document(_image_doc(short)).document_type == "id_card_icao"
 
 
 def _card_lines() -> tuple[str, str, str]:

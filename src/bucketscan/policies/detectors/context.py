@@ -47,14 +47,15 @@ def label_regex(label: str) -> re.Pattern[str]:
 _FUZZY_CJK, _FUZZY_LATIN = 4, 8  # label lengths from which one OCR error is forgiven
 _FUZZY_LATIN_TWO = 16  # ... and two in a Latin label ("IV" read as "M" in INDIVIDUAL)
 _FUZZY_CJK_EDIT = 5  # ... and from which a character OCR dropped or added is forgiven too
+_FUZZY_CJK_TWO = 8  # ... and two errors, one of them a character misread (特別永住者証明書)
 _FUZZY_TEXT = 20_000  # characters: longer texts are born digital, matched exactly
 
 
 @cache
 def fuzzy_regex(label: str) -> regex.Pattern[str] | None:
     """A pattern matching `label` with one character substituted (CJK, 4 characters), one
-    edit (CJK, 5+; Latin, 8+) or two (Latin, 16+), as OCR misreads them; None for labels too
-    short to risk it."""
+    edit (CJK, 5+; Latin, 8+) or two (Latin, 16+; CJK, 8+, of which one a substitution), as
+    OCR misreads them; None for labels too short to risk it."""
     chars = [char for char in label if not char.isspace()]
     latin = label.isascii()
     if len(chars) < (_FUZZY_LATIN if latin else _FUZZY_CJK):
@@ -62,6 +63,8 @@ def fuzzy_regex(label: str) -> regex.Pattern[str] | None:
     body = label_regex(label).pattern
     if latin:
         errors = "e<=2" if len(chars) >= _FUZZY_LATIN_TWO else "e<=1"
+    elif len(chars) >= _FUZZY_CJK_TWO:
+        errors = "s<=2,i<=1,d<=1,e<=2"
     else:
         errors = "e<=1" if len(chars) >= _FUZZY_CJK_EDIT else "s<=1"
     return regex.compile(f"(?:{body}){{{errors}}}", regex.IGNORECASE | regex.BESTMATCH)

@@ -598,6 +598,10 @@ def document_type(zone: Zone) -> DocumentType:
     return DocumentType.PASSPORT if zone.layout == "TD3" else DocumentType.ID_CARD_ICAO
 
 
+def _passport_titled(text: str) -> bool:
+    return any_label(text, PASSPORT_LABELS.groups[0])
+
+
 def _number_signal(text: str) -> Signal | None:
     hit = best_number(NAME, (_PASSPORT_NUMBER,), text)
     return hit.signal if hit else None
@@ -625,6 +629,8 @@ class MrzDetector:
         # OCR may misread the document code of one copy; prefer a zone whose code is known.
         for zone in sorted(zones, key=_preference)[:1]:
             kind = document_type(zone)
+            if zone.code == _UNREAD and zone.layout == "TD2" and _passport_titled(text):
+                kind = DocumentType.PASSPORT  # a passport's data line read short of its end
             signals = [
                 Signal(
                     NAME,
@@ -652,7 +658,7 @@ class MrzDetector:
         garbled = None if zones or not is_image(doc) else partial_zone(text)
         partial = garbled.signal if garbled else None
         booklet = garbled is not None and garbled.booklet
-        if not zones and (any_label(text, PASSPORT_LABELS.groups[0]) or booklet):
+        if not zones and (_passport_titled(text) or booklet):
             passport = [
                 partial if booklet else None,
                 _number_signal(text),
