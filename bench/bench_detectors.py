@@ -37,6 +37,7 @@ class Outcome:
     seconds: float
     cpu_seconds: float
     reasons: str
+    unreadable: str | None  # "could not tell", and why: never reported as clean
 
 
 def run(seed: int, per_type: int) -> list[Outcome]:
@@ -60,6 +61,7 @@ def run(seed: int, per_type: int) -> list[Outcome]:
                 seconds,
                 cpu,
                 "; ".join(f"{s.kind}:{s.strength.value}" for s in result.evidence),
+                result.unreadable,
             )
         )
     return outcomes
@@ -81,12 +83,18 @@ def report(outcomes: list[Outcome]) -> None:
     misses = [o for o in actual if o.document_type != o.expected_type]
     print("per-type misses:", dict(Counter(o.expected_type for o in misses)) or "none")
     for o in misses:
+        told = f"  (could not tell: {o.unreadable})" if o.unreadable else ""
         print(
             f"  MISS {o.expected_type:<22} {o.variant:<16} {o.name} -> {o.document_type}"
-            f"  [{o.reasons}]"
+            f"  [{o.reasons}]{told}"
         )
+    unsure = sum(o.unreadable is not None for o in misses)
+    print(f"misses reported as could-not-tell (not clean): {unsure} of {len(misses)}")
     alarms = [o for o in outcomes if o.expected_category is None and o.category is not None]
     print(f"hard-negative alarms: {len(alarms)}")
+    negatives = [o for o in outcomes if o.expected_category is None]
+    negatives_unsure = sum(o.unreadable is not None for o in negatives)
+    print(f"negatives reported as could-not-tell: {negatives_unsure}")
     for o in alarms:
         print(f"  ALARM {o.variant:<24} {o.name} -> {o.document_type}  [{o.reasons}]")
     text = [o for o in outcomes if not o.ocr]

@@ -21,7 +21,7 @@ from bucketscan.policies.extract.engines import reader_for
 from bucketscan.policies.extract.pages import Subject
 from bucketscan.policies.extract.read_deep import DeepReader
 from bucketscan.policies.extract.read_tesseract import TesseractReader
-from bucketscan.records.content import Document, ImageCues, Page
+from bucketscan.records.content import Document, ImageCues, Legibility, Page
 from bucketscan.synthetic import mrz
 
 GOTHIC = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
@@ -440,3 +440,20 @@ def test_a_name_line_read_after_the_data_line_still_names_the_zone() -> None:
     partial = partial_zone(f"{garbled}\n{first}")  # a second reading's line
     assert partial is not None and partial.code == "P"
     assert partial_zone(garbled) is None  # no name line at all
+
+
+@pytest.mark.parametrize(
+    ("legibility", "cues", "unsure"),
+    [
+        (Legibility.POOR, CARD, True),  # a card with a face, too little legible: could not tell
+        (Legibility.READ, CARD, False),  # read, and nothing of a document in it
+        (Legibility.POOR, ImageCues(1000, 630, card_shape="id1"), False),  # no face
+        (Legibility.POOR, ImageCues(1000, 630, faces=1), False),  # a face, no card
+    ],
+)
+def test_a_card_with_a_face_read_too_poorly_is_could_not_tell(
+    legibility: Legibility, cues: ImageCues, unsure: bool
+) -> None:
+    page = Page("BFASOPRT PISOPSRT\nA 3\nP0851A44", "ocr", cues, legibility=legibility)
+    result = classify_document(Document("p.jpg", "image/jpeg", (page,)))
+    assert result.category is None and (result.unreadable is not None) is unsure

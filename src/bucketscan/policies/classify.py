@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bucketscan.policies.detectors.registry import DETECTORS
 from bucketscan.policies.detectors.scoring import rank
-from bucketscan.records.content import Classification, Document, Evidence
+from bucketscan.records.content import Classification, Document, Evidence, Legibility
 
 if TYPE_CHECKING:
     from bucketscan.policies.extract import ExtractLimits
@@ -35,11 +35,21 @@ def classify_document(doc: Document) -> Classification:
         if evidence is not None:
             found.append(evidence)
     if not found:
-        return Classification(None, None, 0.0, (), doc.notes, doc.unreadable)
+        return Classification(None, None, 0.0, (), doc.notes, doc.unreadable or _unsure(doc))
     best = max(found, key=rank)
     return Classification(
         best.category, best.document_type, best.confidence, best.signals, doc.notes
     )
+
+
+def _unsure(doc: Document) -> str | None:
+    """Why a card with a portrait that no detector recognised is "could not tell": too little of
+    it was legible (a small or blurred photo of an ID card reads so), never clean."""
+    for page in doc.pages:
+        cues = page.cues
+        if page.legibility is Legibility.POOR and cues and cues.card_shape and cues.faces:
+            return "little legible on a card with a face: too little to tell what it is"
+    return None
 
 
 def classify_bytes(data: bytes, name: str, limits: ExtractLimits | None = None) -> Classification:
