@@ -4,6 +4,7 @@ and "could not tell" when no engine can read an image."""
 from __future__ import annotations
 
 import io
+import random
 
 import numpy as np
 import pytest
@@ -184,3 +185,14 @@ def test_a_photo_box_found_as_the_outline_of_a_scanned_card_is_not_all_that_is_r
     scan.save(buffer, "PNG")
     doc = extract(buffer.getvalue(), "scan.png", ExtractLimits(ocr_engine="ppocr"))
     assert label_in(doc.text, "Date of birth") and label_in(doc.text, "IDENTITY CARD")
+
+
+@needs_ppocr
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_portrait_is_no_document_it_could_not_read(seed: int) -> None:
+    from bucketscan.synthetic.negatives import portrait
+
+    photo = portrait(random.Random(seed))
+    doc = extract(_png(photo), "profile.png", ExtractLimits(ocr_engine="ppocr"))
+    assert doc.unreadable is None  # a face, not a card or a page: nothing to tell
+    assert classify_document(doc).category is None

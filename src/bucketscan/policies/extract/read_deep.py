@@ -40,6 +40,8 @@ _MRZ_MAX_LINES = 45  # detected lines on an ID page with an MRZ, at most
 _FILLERS = "<<"  # what is left of an MRZ that was not read whole
 _WORD_CHARACTERS = re.compile(r"\w")
 _FEW_CHARACTERS = 12  # read inside a document's outline, so few say it was not the document
+_LINE_RATIO = 4.0  # length/height of a detected box from which it is a line of text
+_DOCUMENT_LINES = 2  # ... and lines of text that make an image document-like
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,10 @@ def _deep_read(
     found = ppocr.find_lines(subject, _DET_CARD_SIDE if card_like else _DET_SIDE)
     turn = upright_turn(found.angle)
     upright = turned(subject, turn)
-    document_like = bool(found.quads) or (card is not None and card.source == "quad")
+    # Lines of a few characters, or a card's outline, are a document; a portrait's hair, eyes
+    # and collar make short boxes: nothing legible there is no document, not could-not-tell.
+    text_like = sum(ratio >= _LINE_RATIO for ratio in found.ratios()) >= _DOCUMENT_LINES
+    document_like = text_like or (card is not None and card.source == "quad")
     # Cards are what the deep model is for (small print on patterned grounds); Tesseract may
     # take text-heavy pages it reads confidently, where it costs a fraction of deep recognition.
     text_heavy = len(found.quads) >= _TEXT_HEAVY_LINES
