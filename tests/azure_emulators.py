@@ -19,7 +19,16 @@ from bucketscan.scanner.emulators import azurite as launcher
 from bucketscan.scanner.emulators.azurite import Azurite, find_azurite
 from bucketscan.scanner.emulators.loopback import JsonHandler, free_port, serve_http
 
-__all__ = ["ACCOUNTS", "ArmFake", "Azurite", "StaticToken", "arm_fake", "azurite", "free_port"]
+__all__ = [
+    "ACCOUNTS",
+    "ArmFake",
+    "Azurite",
+    "StaticToken",
+    "arm_fake",
+    "azurite",
+    "free_port",
+    "subscription",
+]
 NODE_PREFIX = launcher.checkout_root() / ".tools" / "node"
 # The accounts Azurite is started with; the keys are made-up base64 test values.
 ACCOUNTS = {
@@ -63,10 +72,23 @@ class StaticToken:
 
 @dataclass
 class ArmFake:
-    """Storage accounts per subscription, served one per page; requests are recorded."""
+    """Subscriptions, and storage accounts per subscription, served one per page; requests are
+    recorded."""
 
     accounts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     seen: list[tuple[str, str, str]] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def subscription(subscription_id: str, state: str = "Enabled") -> dict[str, Any]:
+    """The ARM JSON of one subscription."""
+    return {
+        "id": f"/subscriptions/{subscription_id}",
+        "subscriptionId": subscription_id,
+        "tenantId": "00000000-0000-0000-0000-0000000000aa",
+        "displayName": f"{subscription_id} subscription",
+        "state": state,
+    }
 
 
 def storage_account(
@@ -103,28 +125,31 @@ def _arm_handler(fake: ArmFake) -> type[JsonHandler]:
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
             fake.seen.append((parts.path, parts.query, self.headers.get("Authorization", "")))
+            if parts.path == "/subscriptions":
+                return self._page(fake.subscriptions, parts.path, query)
             subscription = parts.path.split("/")[2] if parts.path.count("/") > 2 else ""
             accounts = fake.accounts.get(subscription)
             if parts.path != STORAGE_ACCOUNTS_PATH.format(subscription) or accounts is None:
                 error = {"code": "AuthorizationFailed", "message": "no access to the subscription"}
                 return self.send_json(403, {"error": error})
+            return self._page(accounts, parts.path, query)
+
+        def _page(self, items: list[dict[str, Any]], path: str, query: dict[str, Any]) -> None:
             if "api-version" not in query:
                 return self.send_json(400, {"error": {"code": "MissingApiVersionParameter"}})
             index = int(query.get("$skipToken", ["0"])[0])
-            body: dict[str, Any] = {"value": accounts[index : index + 1]}
-            if index + 1 < len(accounts):
+            body: dict[str, Any] = {"value": items[index : index + 1]}
+            if index + 1 < len(items):
                 host = f"http://{self.headers['Host']}"
                 version = query["api-version"][0]
-                body["nextLink"] = (
-                    f"{host}{parts.path}?api-version={version}&$skipToken={index + 1}"
-                )
+                body["nextLink"] = f"{host}{path}?api-version={version}&$skipToken={index + 1}"
             return self.send_json(200, body)
 
     return Handler
 
 
 def arm_fake(fake: ArmFake) -> AbstractContextManager[str]:
-    """A fake of ARM's storageAccounts list endpoint on a free port; its base URL."""
+    """A fake of ARM's subscriptions and storageAccounts list endpoints on a free port; its URL."""
     return serve_http(_arm_handler(fake))
 
 

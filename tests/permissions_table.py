@@ -4,7 +4,8 @@ The keys are the kinds `Meter.requests()` counts; an empty tuple means no permis
 (unsigned `--verify-anonymous` probes, and STS GetCallerIdentity, which IAM cannot deny). Only the
 tests read this table: the scanner never needs to know a permission's name at run time.
 Sources: the AWS Service Authorization Reference, Cloud Storage's "IAM permissions for JSON
-methods", and the Authorization section of each Azure Storage REST operation.
+methods", Resource Manager's projects.list and folders.list references, and the Authorization
+section of each Azure Storage REST operation.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ AWS: Mapping[str, tuple[str, ...]] = {
     "s3control.ListMultiRegionAccessPoints": ("s3:ListMultiRegionAccessPoints",),
     "s3control.GetMultiRegionAccessPointPolicy": ("s3:GetMultiRegionAccessPointPolicy",),
     "accessanalyzer.CheckNoPublicAccess": ("access-analyzer:CheckNoPublicAccess",),
+    "organizations.ListAccounts": ("organizations:ListAccounts",),  # --organization
+    "sts.AssumeRole": ("sts:AssumeRole",),  # --organization: each member's --role-name
     "s3.anonymous.HeadObject": (),
     "s3.anonymous.ListObjectsV2": (),
 }
@@ -51,6 +54,8 @@ GCS: Mapping[str, tuple[str, ...]] = {
     "gcs.objectAccessControls.list": ("storage.objects.get", "storage.objects.getIamPolicy"),
     "orgpolicy.getEffectivePolicy": ("orgpolicy.policy.get",),
     "iam.roles.get": ("iam.roles.get",),
+    "resourcemanager.projects.list": ("resourcemanager.projects.list",),
+    "resourcemanager.folders.list": ("resourcemanager.folders.list",),
     "gcs.anonymous.objects.get": (),
     "gcs.anonymous.objects.list": (),
 }
@@ -58,6 +63,7 @@ GCS: Mapping[str, tuple[str, ...]] = {
 _CONTAINERS = "Microsoft.Storage/storageAccounts/blobServices/containers"
 AZURE: Mapping[str, tuple[str, ...]] = {
     "azure.mgmt.ListStorageAccounts": ("Microsoft.Storage/storageAccounts/read",),
+    "azure.mgmt.ListSubscriptions": ("Microsoft.Resources/subscriptions/read",),
     "azure.ListContainers": (f"{_CONTAINERS}/read",),
     "azure.GetContainerProperties": (f"{_CONTAINERS}/read",),
     "azure.GetBlobServiceProperties": ("Microsoft.Storage/storageAccounts/blobServices/read",),

@@ -26,11 +26,14 @@ from google.cloud import storage
 
 import permissions_table
 from access_analyzer_fake import access_analyzer_fake
-from azure_emulators import ArmFake, StaticToken, arm_fake, azurite, storage_account
+from azure_emulators import ArmFake, StaticToken, arm_fake, azurite, storage_account, subscription
 from bucketscan.metering import Meter
 from bucketscan.providers.aws import ANALYZER_ENDPOINT_ENV, open_aws, strip_account_host
-from bucketscan.providers.azure import open_azure
+from bucketscan.providers.aws_org import OrgSweep, open_sweep
+from bucketscan.providers.aws_spec import AwsSpec
+from bucketscan.providers.azure import every_subscription, open_azure
 from bucketscan.providers.base import Provider
+from bucketscan.providers.gcp_projects import resource_manager, sweep_projects
 from bucketscan.providers.gcs import GcsProvider
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter
@@ -46,9 +49,11 @@ from bucketscan.scanner.emulators.s3 import moto_server
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.runner import run_scan
 from gcs_emulators import Routes, json_api_fake
+from resource_manager_fake import Hierarchy, resource_manager_fake
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "permissions"
 AWS_POLICY = DOCS / "aws-iam-policy.json"
+AWS_ORG_POLICY = DOCS / "aws-organization-sweep.json"  # the sweeping identity's, beside the role's
 GCP_ROLE = DOCS / "gcp-custom-role.yaml"
 AZURE_ROLE = DOCS / "azure-role.json"
 OPTIONS = ScanOptions(workers=1, ocr_engine="none", verify_anonymous=True)
@@ -115,9 +120,9 @@ def check(cloud: str, called: Mapping[str, int], granted: set[str], *, exact: bo
 # --- AWS ---------------------------------------------------------------------------------------
 
 
-def aws_policy_actions() -> set[str]:
-    """The actions the IAM policy allows (it has no Deny, NotAction or wildcard resource tricks)."""
-    document = json.loads(AWS_POLICY.read_text(encoding="utf-8"))
+def aws_policy_actions(path: Path = AWS_POLICY) -> set[str]:
+    """The actions an IAM policy allows (it has no Deny, NotAction or wildcard resource tricks)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
     statements = document["Statement"]
     assert all(statement["Effect"] == "Allow" for statement in statements)
     actions: set[str] = set()
@@ -202,6 +207,28 @@ def test_aws_policy_grants_exactly_what_a_scan_calls(aws_called: dict[str, int])
     check("aws", aws_called, aws_policy_actions(), exact=True)
 
 
+@pytest.mark.integration
+def test_an_organisation_sweep_calls_only_what_the_sweep_policy_adds() -> None:
+    with moto_server() as endpoint, access_analyzer_fake():
+        org = boto3.client("organizations", endpoint_url=endpoint, region_name="us-east-1")
+        org.create_organization(FeatureSet="ALL")
+        org.create_account(AccountName="hr", Email="hr@example.test")
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+        s3.create_bucket(Bucket="mgmt-logs")
+        meter = Meter()
+        base = AwsSpec("", region=demo_aws.REGION, endpoint_url=endpoint)
+        called = scan(open_sweep(OrgSweep("bucketscan-audit"), base, meter), meter)
+    check("aws", called, aws_policy_actions() | aws_policy_actions(AWS_ORG_POLICY), exact=False)
+    # What the sweeping identity needs beyond the member role's scan, and nothing more.
+    sweeping = {
+        kind: count
+        for kind, count in called.items()
+        if kind.startswith("organizations.") or kind == "sts.AssumeRole"
+    }
+    assert set(sweeping) == {"organizations.ListAccounts", "sts.AssumeRole"}
+    check("aws", sweeping, aws_policy_actions(AWS_ORG_POLICY), exact=True)
+
+
 # --- GCS ---------------------------------------------------------------------------------------
 
 
@@ -258,7 +285,17 @@ def gcs_called() -> Iterator[dict[str, int]]:
             org_policy_reader=EffectivePolicyReader(session, base_url=apis),
             role_reader=CustomRoleReader(session, base_url=apis),
         )
-        yield scan(provider, meter)
+        scan(provider, meter)
+        # --organization: the demo's project found through a folder of the organisation.
+        hierarchy = Hierarchy(
+            projects={"organizations/1": [], "folders/2": [(demo_gcs.PROJECT, "ACTIVE")]},
+            folders={"organizations/1": [("folders/2", "ACTIVE")], "folders/2": []},
+        )
+        with resource_manager_fake(hierarchy) as url:
+            anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+            clients = resource_manager(anonymous, meter, url)
+            assert sweep_projects(("organizations/1",), *clients).projects == (demo_gcs.PROJECT,)
+        yield meter.requests()  # the scan's calls and the sweep's
 
 
 @pytest.mark.integration
@@ -298,7 +335,14 @@ def azure_called(tmp_path: Path) -> Iterator[dict[str, int]]:
             credential=StaticToken(),
             management_url=arm,
         )
-        yield scan(provider, meter)
+        scan(provider, meter)
+        # --all-subscriptions: the subscriptions listed, then each one's storage accounts (whose
+        # https endpoint is never asked: Azurite takes no Entra ID token over http).
+        fake.subscriptions = [subscription("org-sub")]
+        fake.accounts["org-sub"] = [storage_account(account, True, "https://hr.blob.example")]
+        swept = every_subscription(StaticToken(), (), meter, management_url=arm)
+        assert [each.account for each in swept.providers] == [account]
+        yield meter.requests()  # the scan's calls and the sweep's
 
 
 @pytest.mark.integration
@@ -319,7 +363,7 @@ def test_azure_role_grants_exactly_what_a_scan_calls(azure_called: dict[str, int
 
 def test_every_permission_of_the_table_is_in_its_document() -> None:
     documents = {
-        "aws": aws_policy_actions(),
+        "aws": aws_policy_actions() | aws_policy_actions(AWS_ORG_POLICY),
         "gcs": gcp_role_permissions(),
         "azure": set(azure_role()["Actions"]) | set(azure_role()["DataActions"]),
     }

@@ -68,6 +68,17 @@ class Meter:
         with self._lock:
             self._bytes += count
 
+    def absorb(self, reading: MeterReading) -> None:
+        """Add what another meter counted (a distributed worker's, for one work unit)."""
+        with self._lock:
+            self._sent.update(reading.sent)
+            self._retried.update(
+                {kind: sent - reading.calls.get(kind, 0) for kind, sent in reading.sent.items()}
+            )
+            self._reasons.update(reading.retries)
+            self._exhausted.update(reading.exhausted)
+            self._bytes += reading.bytes_read
+
     def requests(self) -> dict[str, int]:
         """Logical API calls by kind: requests sent minus their retries."""
         with self._lock:

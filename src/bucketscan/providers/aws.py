@@ -6,6 +6,7 @@ chain (and AWS_ENDPOINT_URL), checks it with STS GetCallerIdentity and returns a
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -39,11 +40,17 @@ from bucketscan.providers.aws_facts import (
     region_of,
     tag_set,
 )
+from bucketscan.providers.aws_inventory import (
+    InventoryError,
+    InventoryLocation,
+    S3Inventory,
+    parse_location,
+)
 from bucketscan.providers.aws_retry import MAX_ATTEMPTS, AccountRetry
 from bucketscan.providers.base import ProviderError
 from bucketscan.providers.breaker import Breaker, EndpointUnreachableError
 from bucketscan.providers.limits import ConcurrencyCap
-from bucketscan.records.common import Bucket, BucketRef, StoredObject, Tags
+from bucketscan.records.common import Bucket, BucketRef, KeyRange, StoredObject, Tags
 from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.s3 import (
     BlockPublicAccess,
@@ -140,6 +147,9 @@ class AwsProvider:
         breaker: Breaker | None = None,
         retry: AccountRetry | None = None,
         cap: ConcurrencyCap | None = None,
+        inventories: tuple[InventoryLocation, ...] = (),
+        inventory_range_keys: int | None = None,
+        inventory_threads: int = 4,
     ) -> None:
         self._session = session
         self._endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
@@ -159,6 +169,12 @@ class AwsProvider:
         self._cap = cap or ConcurrencyCap()
         self._analyzer: Any = None
         self._analyzer_stopped: str | None = None  # why Access Analyzer is not asked again
+        # --inventory: S3 Inventory reports that replace listing, by source bucket once placed.
+        self._inventory_lock = threading.Lock()
+        self._unplaced = list(inventories)
+        self._inventories: dict[str, S3Inventory] = {}
+        self._inventory_range_keys = inventory_range_keys
+        self._inventory_threads = inventory_threads
 
     def _client(self, service: str, region: str | None = None) -> Any:
         """One cached client per service and region (one per service with a custom endpoint)."""
@@ -508,10 +524,62 @@ class AwsProvider:
         )
         return Bucket(ref, facts, errors)
 
+    def place_inventories(self) -> None:
+        """Match each --inventory to its source bucket (reading the manifest where its path does
+        not name it); ProviderError when one cannot be placed or two name the same bucket."""
+        with self._inventory_lock:
+            while self._unplaced:
+                location = self._unplaced.pop(0)
+                reader = S3Inventory(
+                    self._client("s3"),
+                    location,
+                    range_keys=self._inventory_range_keys,
+                    threads=self._inventory_threads,
+                )
+                try:
+                    source = location.source or reader.manifest().source_bucket
+                except InventoryError as error:
+                    raise ProviderError(str(error)) from error
+                if source in self._inventories:
+                    raise ProviderError(f"two inventories for bucket {source}: pass one")
+                self._inventories[source] = reader
+
+    def _inventory(self, name: str) -> S3Inventory | None:
+        """The inventory that replaces listing this bucket, if one was given."""
+        try:
+            self.place_inventories()
+        except ProviderError as error:
+            raise InventoryError(str(error)) from error
+        with self._inventory_lock:
+            return self._inventories.get(name)
+
+    def key_boundaries(self, ref: BucketRef) -> tuple[str, ...]:
+        """Where an inventoried bucket is cut into key ranges (about equal counts); () otherwise.
+
+        An unusable inventory gives (): its listing then fails with the reason, once.
+        """
+        try:
+            inventory = self._inventory(ref.name)
+            return inventory.boundaries() if inventory is not None else ()
+        except InventoryError:
+            return ()
+
+    def objects_in(self, bucket: Bucket, prefix: str, keys: KeyRange) -> Iterator[StoredObject]:
+        """One key range's objects: from the inventory up to the range's end, or listed."""
+        inventory = self._inventory(bucket.name)
+        if inventory is None:
+            return self.objects(bucket, prefix, keys.start_after)
+        return inventory.objects(prefix, keys.start_after, keys.last)
+
     def objects(
         self, bucket: Bucket, prefix: str = "", start_after: str = ""
     ) -> Iterator[StoredObject]:
-        """Page through the bucket's objects lazily (ListObjectsV2, `page_size` keys a page)."""
+        """Page through the bucket's objects lazily (ListObjectsV2, `page_size` keys a page); an
+        inventoried bucket's come from its inventory (InventoryError if it cannot be read)."""
+        inventory = self._inventory(bucket.name)
+        if inventory is not None:
+            yield from inventory.objects(prefix, start_after)
+            return
         paginator = self._client("s3", bucket.ref.region).get_paginator("list_objects_v2")
         after = {"StartAfter": start_after} if start_after else {}
         pages = paginator.paginate(
@@ -611,8 +679,17 @@ def open_aws(
     bucket_names: tuple[str, ...],
     meter: Meter,
     io_threads: int = 8,
+    inventories: tuple[str, ...] = (),
+    inventory_range_keys: int | None = None,
 ) -> AwsProvider:
-    """A checked AwsProvider; raises ProviderError (one line) without credentials or endpoint."""
+    """A checked AwsProvider; raises ProviderError (one line) without credentials or endpoint,
+    or with an --inventory that names no source bucket and whose manifest cannot be read."""
+    try:
+        locations = tuple(parse_location(text) for text in inventories)
+    except InventoryError as error:
+        raise ProviderError(str(error)) from error
+    if locations and importlib.util.find_spec("pyarrow") is None:
+        raise ProviderError("--inventory needs pyarrow: pip install 'bucketscan[inventory]'")
     endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
@@ -629,6 +706,9 @@ def open_aws(
         bucket_names=bucket_names,
         meter=meter,
         config=base_config(io_threads),
+        inventories=locations,
+        inventory_range_keys=inventory_range_keys,
+        inventory_threads=max(1, io_threads // 2),
     )
     try:
         provider.account_id()
@@ -636,4 +716,5 @@ def open_aws(
         where = f" at {endpoint_url}" if endpoint_url else ""
         message = " ".join(error_text(error).split())
         raise ProviderError(f"cannot reach AWS{where}: {message}") from error
+    provider.place_inventories()
     return provider

@@ -28,6 +28,7 @@ from bucketscan.providers.azure_mgmt import StorageAccount, list_storage_account
 from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
 from bucketscan.providers.limits import ConcurrencyCap
+from bucketscan.providers.spec import Refused
 from bucketscan.records.azure import (
     ACCOUNT_FACT,
     LEVEL_FACT,
@@ -299,17 +300,24 @@ class AzureProvider:
 
 
 class AzureAccounts:
-    """Several storage accounts (a subscription) served as one provider."""
+    """Several storage accounts (of one subscription or many) served as one provider."""
 
     name = "azure"
 
-    def __init__(self, providers: Iterable[AzureProvider]) -> None:
+    def __init__(self, providers: Iterable[AzureProvider], refused: Iterable[Refused] = ()) -> None:
         self.providers = tuple(providers)
+        self.refused = tuple(refused)
         self._by_account = {provider.account: provider for provider in self.providers}
         self._unlisted: dict[str, str] = {}
 
     def bucket_refs(self) -> Iterator[BucketRef]:
-        """Every account's containers, account after account; an unlistable one stands as `*`."""
+        """Every account's containers, account after account; an unlistable one stands as `*`.
+
+        A subscription whose storage accounts could not be listed stands as one `*` entry, first.
+        """
+        for target in self.refused:
+            self._unlisted[target.account] = target.reason
+            yield BucketRef(self.name, target.account, UNLISTED)
         for provider in self.providers:
             try:
                 yield from provider.bucket_refs()
@@ -420,17 +428,28 @@ def open_azure(
     page_size: int = 5000,
     credential: Any = None,
     management_url: str | None = None,
+    all_subscriptions: bool = False,
 ) -> AzureProvider | AzureAccounts:
     """One account (URL or connection string), or every account of `subscription`.
 
     With `subscription`, allowBlobPublicAccess is read from the management plane (for the given
     account, or for each account of the subscription); without it the setting stays unknown.
+    With `all_subscriptions`, every account of every enabled subscription the credential sees.
     `credential` defaults to DefaultAzureCredential; `management_url` to Azure Resource Manager.
     """
+    if all_subscriptions and (account_url or connection_string or subscription):
+        raise ProviderError(
+            "--all-subscriptions takes no account URL, connection string or "
+            "subscription: it scans every account it finds"
+        )
     if credential is None and (
-        subscription is not None or not _keyed(account_url, connection_string)
+        subscription is not None or all_subscriptions or not _keyed(account_url, connection_string)
     ):
         credential = DefaultAzureCredential()
+    if all_subscriptions:
+        return every_subscription(
+            credential, container_names, meter, page_size=page_size, management_url=management_url
+        )
     accounts: tuple[StorageAccount, ...] | None = None
     account_error = "not read: pass --subscription to read allowBlobPublicAccess"
     if subscription is not None:
@@ -482,6 +501,49 @@ def open_azure(
     return provider
 
 
+def every_subscription(
+    credential: Any,
+    container_names: tuple[str, ...],
+    meter: Meter,
+    *,
+    page_size: int = 5000,
+    management_url: str | None = None,
+) -> AzureAccounts:
+    """Every storage account of every enabled subscription the credential sees, one provider."""
+    from bucketscan.providers.azure_subscriptions import (
+        list_subscriptions,
+        scannable,
+        subscription_client,
+        sweep_subscriptions,
+    )
+
+    plain_http = (management_url or "").startswith("http:")
+    try:
+        client = subscription_client(credential, meter, base_url=management_url)
+        subscriptions = list_subscriptions(client, plain_http=plain_http)
+    except FAILURES as error:
+        raise ProviderError(f"cannot list subscriptions: {brief(error)}") from error
+    if not any(scannable(item) for item in subscriptions):
+        raise ProviderError("the credential sees no enabled Azure subscription")
+    sweep = sweep_subscriptions(
+        subscriptions,
+        lambda subscription: list_storage_accounts(
+            management_client(subscription, credential, meter, base_url=management_url),
+            plain_http=plain_http,
+        ),
+    )
+    return subscription_accounts(
+        sweep.accounts,
+        lambda account: blob_service(
+            meter, account_url=account.blob_endpoint, credential=credential
+        ),
+        container_names,
+        meter,
+        page_size=page_size,
+        refused=sweep.refused,
+    )
+
+
 def subscription_accounts(
     accounts: Iterable[StorageAccount],
     make_service: Callable[[StorageAccount], BlobServiceClient],
@@ -489,6 +551,7 @@ def subscription_accounts(
     meter: Meter,
     *,
     page_size: int = 5000,
+    refused: Iterable[Refused] = (),
 ) -> AzureAccounts:
     """One provider per storage account that has a blob endpoint, with its account gate."""
     providers = [
@@ -506,7 +569,7 @@ def subscription_accounts(
         for account in accounts
         if account.blob_endpoint
     ]
-    return AzureAccounts(providers)
+    return AzureAccounts(providers, refused)
 
 
 def _unset_reason(account: StorageAccount | None) -> str | None:

@@ -35,6 +35,8 @@ _MANAGEMENT_MARK = "/providers/microsoft.storage/storageaccounts"
 def request_kind(method: str, url: str) -> str:
     """The operation a request calls ("azure.ListBlobs", "azure.mgmt.ListStorageAccounts", ...)."""
     parts = urlsplit(url)
+    if parts.path.lower().rstrip("/") == "/subscriptions" and method.upper() == "GET":
+        return "azure.mgmt.ListSubscriptions"
     if _MANAGEMENT_MARK in parts.path.lower():
         tail = parts.path.lower().rsplit(_MANAGEMENT_MARK, 1)[1].strip("/")
         return "azure.mgmt.ListStorageAccounts" if not tail else f"azure.mgmt.{method.upper()}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bucketscan.records.common import Bucket, BucketRef, StoredObject
+from bucketscan.records.common import Bucket, BucketRef, KeyRange, StoredObject
 from bucketscan.records.probe import ProbeAnswer
 
 # The bucket name standing for "every bucket of this account/project": its listing failed, so
@@ -75,4 +75,17 @@ class Provider(Protocol):
 
     def probe_listing(self, bucket: Bucket) -> ProbeAnswer:
         """Ask for a listing of at most one key with no credentials, as `probe_object` asks."""
+        ...
+
+
+@runtime_checkable
+class KeyPlanner(Protocol):
+    """A provider that knows a bucket's keys before listing it (an S3 Inventory report)."""
+
+    def key_boundaries(self, ref: BucketRef) -> tuple[str, ...]:
+        """Keys to cut the bucket at so its ranges are scanned in parallel; () for none."""
+        ...
+
+    def objects_in(self, bucket: Bucket, prefix: str, keys: KeyRange) -> Iterator[StoredObject]:
+        """The objects of one key range, in key order, reading nothing past its end."""
         ...

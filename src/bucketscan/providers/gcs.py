@@ -23,17 +23,21 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 from bucketscan.metering import Meter
 from bucketscan.providers.base import UNLISTED, ProviderError
 from bucketscan.providers.breaker import Breaker
+from bucketscan.providers.gcp_projects import ProjectSweep, resource_manager, sweep_projects
 from bucketscan.providers.gcs_anonymous import get_metadata, json_api, list_one
 from bucketscan.providers.gcs_custom_roles import CustomRoleReader
 from bucketscan.providers.gcs_metering import install_meter, retry_counter, retry_reason
 from bucketscan.providers.gcs_orgpolicy import EffectivePolicyReader
 from bucketscan.providers.limits import ConcurrencyCap
+from bucketscan.providers.spec import Refused
 from bucketscan.records.common import Bucket, BucketRef, StoredObject, tag_pairs
 from bucketscan.records.gcs import GcsAclEntry, GcsBucketFacts, GcsObjectFacts, IamBinding
 from bucketscan.records.probe import ProbeAnswer
 from bucketscan.records.unreadable import Unreadable
 
 PUBLIC_HOST = "https://storage.googleapis.com"
+# gcloud's override of the Resource Manager endpoint, honoured for --organization and --folder.
+RESOURCE_MANAGER_ENV = "CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER"
 # OSError covers requests' connection errors; ValueError/KeyError/TypeError a malformed response.
 _FAILURES = (GoogleAPIError, GoogleAuthError, OSError, ValueError, KeyError, TypeError)
 _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -80,8 +84,10 @@ class GcsProvider:
         role_reader: RoleReader | None = None,
         retry: Retry | None = None,
         cap: ConcurrencyCap | None = None,
+        refused: tuple[Refused, ...] = (),
     ) -> None:
         self._client = client
+        self._refused = refused
         self._breaker = breaker or Breaker()
         self._cap = cap or ConcurrencyCap()
         self._meter = meter or Meter()
@@ -112,13 +118,22 @@ class GcsProvider:
         install_meter(client._http, self._meter)
 
     def bucket_refs(self) -> Iterator[BucketRef]:
-        """The named buckets, else every bucket of each project, listed lazily."""
+        """The named buckets, else every bucket of each project, listed lazily.
+
+        An organisation or folder the sweep could not list stands as one unknown entry, first.
+        """
         if self._bucket_names:
             account = self._projects[0] if self._projects else (self._client.project or "")
             for name in self._bucket_names:
                 yield BucketRef(self.name, account, name)
             return
-        projects = self._projects or ((self._client.project,) if self._client.project else ())
+        for target in self._refused:
+            self._unlisted[target.account] = target.reason
+            yield BucketRef(self.name, target.account, UNLISTED)
+        default = (self._client.project,) if self._client.project and not self._refused else ()
+        projects = self._projects or default
+        if not projects and self._refused:
+            return
         if not projects:
             raise ProviderError("no GCS project: pass --project or --bucket")
         for project in projects:
@@ -130,7 +145,7 @@ class GcsProvider:
                     yield BucketRef(self.name, project, bucket.name, bucket.location)
             except _FAILURES as error:
                 reason = f"cannot list buckets of {project}: {_brief(error)}"
-                if len(projects) == 1:
+                if len(projects) == 1 and not self._refused:
                     raise ProviderError(reason) from error
                 self._unlisted[project] = reason
                 yield BucketRef(self.name, project, UNLISTED)
@@ -385,23 +400,40 @@ def open_gcs(
     meter: Meter,
     *,
     page_size: int = 1000,
+    parents: tuple[str, ...] = (),
+    resource_manager_url: str | None = None,
 ) -> GcsProvider:
-    """A GcsProvider with Application Default Credentials, or anonymous against an emulator."""
+    """A GcsProvider with Application Default Credentials, or anonymous against an emulator.
+
+    With `parents` ("organizations/123", "folders/456") it also scans every active project under
+    them, found through Resource Manager (at `resource_manager_url`, else RESOURCE_MANAGER_ENV,
+    else Google's).
+    """
     endpoint = endpoint_url or os.environ.get("STORAGE_EMULATOR_HOST")
     if endpoint:
         endpoint = endpoint if "://" in endpoint else f"http://{endpoint}"
+        anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        sweep = _sweep(parents, anonymous, meter, resource_manager_url)
+        projects = _merged(projects, sweep)
         client = storage.Client(
             project=projects[0] if projects else "bucketscan-emulator",
-            credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            credentials=anonymous,
             client_options={"api_endpoint": endpoint},
         )
         provider = GcsProvider(
-            client, projects=projects, bucket_names=bucket_names, meter=meter, page_size=page_size
+            client,
+            projects=projects,
+            bucket_names=bucket_names,
+            meter=meter,
+            page_size=page_size,
+            refused=sweep.refused,
         )
-        _probe(client, endpoint, bucket_names)
+        _probe(client, endpoint, bucket_names, tolerate_denied=_several(projects, sweep))
         return provider
     try:
         credentials, default_project = google.auth.default(scopes=[_SCOPE])
+        sweep = _sweep(parents, credentials, meter, resource_manager_url)
+        projects = _merged(projects, sweep)
         client = storage.Client(
             project=projects[0] if projects else default_project, credentials=credentials
         )
@@ -419,13 +451,46 @@ def open_gcs(
         page_size=page_size,
         org_policy_reader=EffectivePolicyReader(session),
         role_reader=CustomRoleReader(session),
+        refused=sweep.refused,
     )
-    _probe(client, PUBLIC_HOST, bucket_names)
+    _probe(client, PUBLIC_HOST, bucket_names, tolerate_denied=_several(projects, sweep))
     return provider
 
 
-def _probe(client: storage.Client, endpoint: str, bucket_names: tuple[str, ...]) -> None:
-    """Fail fast, in one line, when the endpoint does not answer or the credentials do not work."""
+def _sweep(
+    parents: tuple[str, ...], credentials: Any, meter: Meter, endpoint: str | None
+) -> ProjectSweep:
+    """The projects under `parents` (none asked: an empty sweep); ProviderError if it found none."""
+    if not parents:
+        return ProjectSweep((), ())
+    endpoint = (endpoint or os.environ.get(RESOURCE_MANAGER_ENV) or "").rstrip("/") or None
+    sweep = sweep_projects(parents, *resource_manager(credentials, meter, endpoint))
+    if not sweep.projects and not sweep.refused:
+        raise ProviderError(f"no active project under {', '.join(parents)}")
+    return sweep
+
+
+def _merged(projects: tuple[str, ...], sweep: ProjectSweep) -> tuple[str, ...]:
+    """The projects named, then those the sweep found, each once."""
+    return tuple(dict.fromkeys((*projects, *sweep.projects)))
+
+
+def _several(projects: tuple[str, ...], sweep: ProjectSweep) -> bool:
+    """Whether a project that refuses its listing is one entry of many (recorded, not fatal)."""
+    return len(projects) > 1 or bool(sweep.refused)
+
+
+def _probe(
+    client: storage.Client,
+    endpoint: str,
+    bucket_names: tuple[str, ...],
+    *,
+    tolerate_denied: bool = False,
+) -> None:
+    """Fail fast, in one line, when the endpoint does not answer or the credentials do not work.
+
+    A denied listing ends the scan only when it is the scan's one project (`tolerate_denied` off).
+    """
     if not bucket_names and not client.project:
         return  # bucket_refs says a project is needed
     retry = Retry(
@@ -447,6 +512,6 @@ def _probe(client: storage.Client, endpoint: str, bucket_names: tuple[str, ...])
     except OSError as error:  # requests' connection errors and timeouts are OSErrors
         raise ProviderError(f"GCS endpoint {endpoint} unreachable: {_brief(error)}") from error
     except _FAILURES as error:
-        if bucket_names:
-            return  # a denied bucket is recorded when it is described
+        if bucket_names or tolerate_denied:
+            return  # a denied bucket or project is recorded when it is described or listed
         raise ProviderError(f"cannot list buckets of {client.project}: {_brief(error)}") from error

@@ -28,6 +28,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("POST", r"/storage/v1/b$", "gcs.buckets.insert"),
         ("GET", r"/policies/[^/]+:getEffectivePolicy$", "orgpolicy.getEffectivePolicy"),
         ("GET", r"/v1/(projects|organizations)/[^/]+/roles/[^/]+$", "iam.roles.get"),
+        ("GET", r"^/v3/projects$", "resourcemanager.projects.list"),
+        ("GET", r"^/v3/folders$", "resourcemanager.folders.list"),
     )
 )
 

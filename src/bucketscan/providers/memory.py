@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bucketscan.metering import Meter
 from bucketscan.records.common import Bucket, BucketRef, StoredObject
@@ -38,8 +38,10 @@ class MemoryProvider:
         *,
         meter: Meter | None = None,
         page_size: int = 1000,
+        account: str = "000000000000",
     ) -> None:
         self._buckets = {bucket.name: bucket for bucket in buckets}
+        self._account = account
         self._meter = meter or Meter()
         self._page_size = page_size
         self._lock = threading.Lock()
@@ -48,7 +50,7 @@ class MemoryProvider:
         """Every bucket, in order."""
         self._meter.request("memory.ListBuckets")
         for name in self._buckets:
-            yield BucketRef("aws", "000000000000", name, "us-east-1")
+            yield BucketRef("aws", self._account, name, "us-east-1")
 
     def describe(self, ref: BucketRef) -> Bucket:
         """The bucket's configured facts."""
@@ -72,7 +74,7 @@ class MemoryProvider:
         """The configured object ACL."""
         self._meter.request("memory.GetObjectAcl")
         spec = self._buckets[bucket.name]
-        return StoredObject(obj.key, obj.size, etag=obj.etag, facts=spec.object_facts(_index(obj)))
+        return replace(obj, facts=spec.object_facts(_index(obj)))
 
     def read(self, bucket: Bucket, obj: StoredObject, limit: int) -> bytes:
         """The generated content, cut at `limit`."""

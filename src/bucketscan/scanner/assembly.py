@@ -39,6 +39,7 @@ def join_results(parts: Iterable[BucketResult]) -> BucketResult:
             sum((Counter(part.objects_not_judged) for part in parts), Counter())
         ),
         objects_partly_read=sum(part.objects_partly_read for part in parts),
+        objects_carried_forward=sum(part.objects_carried_forward for part in parts),
         listing_failed=any(part.listing_failed for part in parts),
         error_counts=dict(sum((Counter(part.error_counts) for part in parts), Counter())),
         website=any(part.website for part in parts),
@@ -52,14 +53,21 @@ class ResultAssembler:
     def __init__(self, units_per_bucket: int) -> None:
         self._expected = units_per_bucket
         self._parts: dict[BucketRef, list[BucketResult]] = {}
+        self._planned: dict[BucketRef, int] = {}  # buckets cut into another number of ranges
+
+    def expect(self, ref: BucketRef, units: int) -> None:
+        """This bucket was cut into `units` ranges (its own plan, e.g. an inventory's)."""
+        self._planned[ref] = units
 
     def add(self, part: BucketResult) -> BucketResult | None:
         """The bucket's joined result once every range has reported, else None."""
-        if self._expected == 1:
+        expected = self._planned.get(part.ref, self._expected)
+        if expected == 1:
             return part
         parts = self._parts.setdefault(part.ref, [])
         parts.append(part)
-        if len(parts) < self._expected:
+        if len(parts) < expected:
             return None
         del self._parts[part.ref]
+        self._planned.pop(part.ref, None)
         return join_results(parts)

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ from bucketscan.scanner.config_options import CONFIG_OPTION, config_source
 from bucketscan.scanner.console.progress import live_progress
 from bucketscan.scanner.console.terminal import disagreement_warning, print_scan
 from bucketscan.scanner.console.verbose import VerboseLog
+from bucketscan.scanner.distributed import ExecutorKind
+from bucketscan.scanner.distributed.source import check_choice, event_source, executor_choice
 from bucketscan.scanner.exit_codes import (
     EXIT_CLEAN,
     EXIT_CODES_HELP,
@@ -49,6 +52,7 @@ from bucketscan.scanner.publish import check_metrics_file, check_notify_url, pub
 from bucketscan.scanner.report.destinations import REPORT_STEM, destinations, open_writers
 from bucketscan.scanner.report.registry import WRITERS
 from bucketscan.scanner.runner import ScanOutcome, run_scan
+from bucketscan.scanner.state import ScanState, StateError, content_fingerprint, run_settings
 from bucketscan.scanner.stats import ScanStats
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -111,8 +115,30 @@ def scan_options(command: F) -> F:
         click.option("--key-split", "key_splits", multiple=True, metavar="KEY",
                      help="Cut each bucket at this key into ranges listed in parallel "
                           "(repeatable; limits then apply per range)."),
+        click.option("--executor", type=click.Choice([kind.value for kind in ExecutorKind]),
+                     default=ExecutorKind.LOCAL.value, show_default=True,
+                     help="Where buckets are scanned: local (this process), or dask (tasks on "
+                          "a Dask cluster; needs bucketscan[distributed])."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="With --executor dask: the scheduler (tcp://host:8786); without it, "
+                          "a LocalCluster on this machine."),
+        click.option("--dask-workers", type=click.IntRange(1), default=2, show_default=True,
+                     help="Worker processes (one thread each) of the LocalCluster."),
+        click.option("--account-concurrency", type=click.IntRange(1), default=4,
+                     show_default=True,
+                     help="With --executor dask: buckets (or key ranges) of one account "
+                          "scanned at once, over the whole cluster."),
         click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="An earlier JSON report: record new and resolved findings."),
+        click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="A state file (SQLite; made if absent): objects unchanged since an "
+                          "earlier run with it (same ETag, last-modified, size and content "
+                          "analysis) are not read again, their finding is reported marked "
+                          "carried_from; finished units are recorded for --resume. It holds "
+                          "bucket names, hashed keys, ETags and redacted outcomes, no content."),
+        click.option("--resume", is_flag=True,
+                     help="With --state: continue the interrupted run it records (same options): "
+                          "its finished units are reported as they were, the rest is scanned."),
         click.option("--mutelist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="A YAML file of accepted findings and intended-public buckets: they "
                           "stay in the report, marked muted, and do not count for --fail-on."),
@@ -175,6 +201,33 @@ def options_from(kwargs: dict[str, Any]) -> ScanOptions:
     )
 
 
+def check_state(kwargs: dict[str, Any]) -> None:
+    """--resume needs --state, and replays no anonymous checks."""
+    if kwargs["resume"] and kwargs["state_file"] is None:
+        raise ScanError("--resume needs --state FILE: the state file records what to resume")
+    if kwargs["resume"] and kwargs["verify_anonymous"]:
+        raise ScanError("--resume cannot replay --verify-anonymous checks: drop one of them")
+
+
+def open_state(
+    kwargs: dict[str, Any], provider: str, options: ScanOptions, console: Console
+) -> ScanState | None:
+    """The --state file opened for this run (None without it); says when nothing was resumed."""
+    path = kwargs["state_file"]
+    if path is None:
+        return None
+    state, resumed = ScanState.open(
+        path,
+        settings=run_settings(provider, options),
+        fingerprint=content_fingerprint(options),
+        resume=kwargs["resume"],
+    )
+    if kwargs["resume"] and not resumed:
+        line = f"--resume: no interrupted run in {path}: scanning from the start"
+        console.print(f"[bold yellow]warning:[/] {escape(line)}", soft_wrap=True)
+    return state
+
+
 def fail_on_of(kwargs: dict[str, Any]) -> FailOn:
     """What makes the scan exit 1; a request that needs content it was told not to read fails."""
     chosen = kwargs["fail_on"]
@@ -218,6 +271,9 @@ def execute(
         check_metrics_file(kwargs["metrics_file"])
         for url in kwargs["notify"]:
             check_notify_url(url)
+        check_state(kwargs)
+        executor = executor_choice(kwargs)
+        check_choice(executor, options_from(kwargs), state=kwargs["state_file"] is not None)
     except ScanError as error:
         fail(str(error))
     today = datetime.now(UTC).date()
@@ -233,7 +289,15 @@ def execute(
             else None
         )
         provider = open_provider(meter)
-        with stop_on_signals(stop), open_writers(planned) as writers:
+        state = open_state(kwargs, provider.name, options, console)
+        with (
+            stop_on_signals(stop),
+            state or nullcontext(),
+            event_source(
+                executor, provider, options, meter=meter, stats=stats, stop=stop
+            ) as source,
+            open_writers(planned) as writers,
+        ):
             outcome = run_scan(
                 provider,
                 options,
@@ -245,8 +309,10 @@ def execute(
                 stop=stop,
                 mutelist=mutelist,
                 today=today,
+                state=state,
+                source=source,
             )
-    except (ProviderError, BaselineError, ScanError) as error:
+    except (ProviderError, BaselineError, ScanError, StateError) as error:
         fail(str(error))
     except Exception as error:  # whatever escaped still ends in one line, exit 2
         if os.environ.get("BUCKETSCAN_DEBUG"):
@@ -309,28 +375,85 @@ def scan() -> None:
 @click.option("--region", help="Region for API calls.")
 @click.option("--endpoint-url", help="S3-compatible endpoint (AWS_ENDPOINT_URL also works).")
 @click.option("--bucket", "buckets", multiple=True, help="Only this bucket (repeatable).")
+@click.option(
+    "--organization",
+    is_flag=True,
+    help="Scan every active account of the organisation (signed in to its management "
+    "account or a delegated administrator) into one report.",
+)
+@click.option("--role-name", help="With --organization: the role assumed in each account.")
+@click.option("--external-id", help="With --organization: the ExternalId the role requires.")
+@click.option(
+    "--max-accounts",
+    type=click.IntRange(1),
+    help="With --organization: scan at most this many accounts.",
+)
+@click.option(
+    "--inventory",
+    "inventories",
+    multiple=True,
+    metavar="[BUCKET=]S3URL",
+    help="Take a bucket's keys (and object ACLs) from its S3 Inventory instead of "
+    "listing it: s3://DEST/…/manifest.json, or a configuration's prefix "
+    "s3://DEST/PREFIX/SOURCE-BUCKET/CONFIG-ID/ for its latest report "
+    "(repeatable; needs the inventory extra).",
+)
+@click.option(
+    "--inventory-range-keys",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Cut an inventoried bucket into key ranges of about N keys scanned in "
+    "parallel [default: from its object count and --io-threads].",
+)
 @scan_options
 def scan_aws(
     profile: str | None,
     region: str | None,
     endpoint_url: str | None,
     buckets: tuple[str, ...],
+    organization: bool,
+    role_name: str | None,
+    external_id: str | None,
+    max_accounts: int | None,
     **kwargs: Any,
 ) -> None:
-    """Scan S3 buckets of an AWS account.
+    """Scan S3 buckets of an AWS account, or of every account of an organisation.
 
-    Example: bucketscan scan aws --profile audit --output report.json
+    Example: bucketscan scan aws --organization --role-name audit --output report.json
     """
     from bucketscan.providers.aws import open_aws
 
+    if organization != (role_name is not None):
+        raise click.UsageError("--organization and --role-name go together")
+    if not organization and (external_id is not None or max_accounts is not None):
+        raise click.UsageError("--external-id and --max-accounts need --organization")
     endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     try:
         check_endpoint_url(endpoint, "--endpoint-url" if endpoint_url else "AWS_ENDPOINT_URL")
     except ScanError as error:
         fail(str(error))
+    inventories, range_keys = kwargs.pop("inventories"), kwargs.pop("inventory_range_keys")
+    if inventories and (organization or kwargs["executor"] == ExecutorKind.DASK):
+        raise click.UsageError("--inventory is for one account's local scan, not a sweep yet")
+    if organization or kwargs["executor"] == ExecutorKind.DASK:
+        from bucketscan.providers.aws_org import OrgSweep, open_sweep
+        from bucketscan.providers.aws_spec import AwsSpec
+
+        sweep = OrgSweep(role_name, external_id, max_accounts) if role_name else None
+        base = AwsSpec("", profile=profile, region=region, endpoint_url=endpoint,
+                       bucket_names=buckets, io_threads=kwargs["io_threads"])  # fmt: skip
+        execute(lambda meter: open_sweep(sweep, base, meter), kwargs, endpoint)
+        return
     execute(
         lambda meter: open_aws(
-            profile, region, endpoint_url, buckets, meter, io_threads=kwargs["io_threads"]
+            profile,
+            region,
+            endpoint_url,
+            buckets,
+            meter,
+            io_threads=kwargs["io_threads"],
+            inventories=tuple(inventories),
+            inventory_range_keys=range_keys,
         ),
         kwargs,
         endpoint,
@@ -345,25 +468,56 @@ def scan_aws(
     help="List the buckets of this project (repeatable; default: the ADC project).",
 )
 @click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    metavar="ORG_ID",
+    help="Scan every active project of this organisation, sub-folders included (repeatable; "
+    "needs bucketscan[org]).",
+)
+@click.option(
+    "--folder",
+    "folders",
+    multiple=True,
+    metavar="FOLDER_ID",
+    help="Scan every active project under this folder, sub-folders included (repeatable).",
+)
+@click.option(
     "--endpoint-url",
     help="GCS JSON API endpoint, e.g. an emulator (STORAGE_EMULATOR_HOST also works).",
 )
 @click.option("--bucket", "buckets", multiple=True, help="Only this bucket (repeatable).")
 @scan_options
 def scan_gcs(
-    projects: tuple[str, ...], endpoint_url: str | None, buckets: tuple[str, ...], **kwargs: Any
+    projects: tuple[str, ...],
+    organizations: tuple[str, ...],
+    folders: tuple[str, ...],
+    endpoint_url: str | None,
+    buckets: tuple[str, ...],
+    **kwargs: Any,
 ) -> None:
     """Scan Google Cloud Storage buckets with Application Default Credentials.
 
-    Example: bucketscan scan gcs --project hr-prod --output report.json
+    Example: bucketscan scan gcs --organization 123456789012 --output report.json
     """
+    from bucketscan.providers.gcp_projects import ParentKind, parent_name
     from bucketscan.providers.gcs import open_gcs
 
+    if buckets and (organizations or folders):
+        raise click.UsageError("--bucket names buckets; --organization and --folder find projects")
     try:  # a bare host:port is taken as http://, as STORAGE_EMULATOR_HOST is
         check_endpoint_url(endpoint_url, "--endpoint-url", scheme_optional=True)
-    except ScanError as error:
+        parents = (
+            *(parent_name(ParentKind.ORGANIZATION, value) for value in organizations),
+            *(parent_name(ParentKind.FOLDER, value) for value in folders),
+        )
+    except (ScanError, ProviderError) as error:
         fail(str(error))
-    execute(lambda meter: open_gcs(projects, endpoint_url, buckets, meter), kwargs, endpoint_url)
+    execute(
+        lambda meter: open_gcs(projects, endpoint_url, buckets, meter, parents=parents),
+        kwargs,
+        endpoint_url,
+    )
 
 
 @scan.command("azure", epilog=EXIT_CODES_HELP)
@@ -385,12 +539,19 @@ def scan_gcs(
     help="Read allowBlobPublicAccess from the management plane; alone, scan every "
     "storage account of the subscription.",
 )
+@click.option(
+    "--all-subscriptions",
+    is_flag=True,
+    help="Scan every storage account of every enabled subscription the credential sees "
+    "(needs bucketscan[org]).",
+)
 @scan_options
 def scan_azure(
     account_url: str | None,
     connection_string: str | None,
     containers: tuple[str, ...],
     subscription: str | None,
+    all_subscriptions: bool,
     **kwargs: Any,
 ) -> None:
     """Scan Azure Blob containers of one storage account, or of every account of a subscription.
@@ -399,15 +560,32 @@ def scan_azure(
     """
     from bucketscan.providers.azure import open_azure
 
+    from_environment = (
+        click.get_current_context().get_parameter_source("connection_string")
+        is ParameterSource.ENVIRONMENT
+    )
+    if all_subscriptions:
+        if account_url or subscription or (connection_string and not from_environment):
+            raise click.UsageError(
+                "--all-subscriptions finds every account: pass no --account-url, "
+                "--connection-string or --subscription with it"
+            )
+        connection_string = None  # the sweep wins over the environment's default account
     if account_url is not None and connection_string is not None:
-        source = click.get_current_context().get_parameter_source("connection_string")
-        if source is not ParameterSource.ENVIRONMENT:
+        if not from_environment:
             raise click.UsageError("pass --account-url or --connection-string, not both")
         connection_string = None  # an explicit URL wins over the environment's default
     # DefaultAzureCredential logs every credential it tried, on many lines; the error says enough.
     logging.getLogger("azure.identity").setLevel(logging.CRITICAL)
     execute(
-        lambda meter: open_azure(account_url, connection_string, containers, meter, subscription),
+        lambda meter: open_azure(
+            account_url,
+            connection_string,
+            containers,
+            meter,
+            subscription,
+            all_subscriptions=all_subscriptions,
+        ),
         kwargs,
         account_url,
     )

@@ -21,7 +21,7 @@ from bucketscan.policies.exposure import (
 )
 from bucketscan.policies.keys import redact_key, scrub
 from bucketscan.policies.severity import severity
-from bucketscan.providers.base import Provider, error_kind
+from bucketscan.providers.base import KeyPlanner, Provider, error_kind
 from bucketscan.records.common import (
     Bucket,
     BucketAccess,
@@ -45,6 +45,7 @@ from bucketscan.scanner.meta import Interruption
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.pool import BudgetExceededError
 from bucketscan.scanner.selection import in_scope, skip_reason
+from bucketscan.scanner.state import Earlier, Outcome, ScanState
 from bucketscan.scanner.stats import ScanStats
 from bucketscan.scanner.verify import Checkable, Sample, Verifier, keep_first
 
@@ -76,6 +77,8 @@ class _Tally:
     stopped: bool = False  # a stop request cut the listing short
     error_counts: Counter[str] = field(default_factory=Counter)  # every error, by kind
     samples: dict[Exposure, Sample] = field(default_factory=dict)  # --verify-anonymous
+    carried: int = 0  # unchanged since --state's earlier run: its outcome used, not read again
+    events: list[Finding | UnreadableObject] = field(default_factory=list)  # kept for --state
 
     def error(self, message: str, kind: str | None = None) -> None:
         self.error_counts[kind or message.split(": ", 1)[0]] += 1
@@ -101,8 +104,10 @@ class Engine:
         stats: ScanStats | None = None,
         executor: WorkExecutor | None = None,
         stop: Stop | None = None,
+        state: ScanState | None = None,
     ) -> None:
         self._provider = provider
+        self._state = state
         self._evaluator = evaluator
         self._options = options
         self._analyzer = analyzer if options.content else None
@@ -122,16 +127,17 @@ class Engine:
         self._not_analysed = 0
         self._stopped_in_run = False
         self._checkable: dict[BucketRef, Checkable] = {}  # guarded by _describe_lock
+        self._planned: set[BucketRef] = set()  # buckets cut where their provider planned
 
     def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
         """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
         splits = self._options.key_splits
+        assembler = ResultAssembler(units_per_bucket(splits))
         units = (
             self._counted_unit(unit)
             for ref in self._counted(refs if refs is not None else self._provider.bucket_refs())
-            for unit in split_keys(ref, splits)
+            for unit in self._units(ref, assembler)
         )
-        assembler = ResultAssembler(units_per_bucket(splits))
         verifier = self._verifier()
         finished = threading.Event()
         watch = threading.Thread(target=self._watch_stop, args=(finished,), name="bucketscan-stop")
@@ -144,6 +150,7 @@ class Engine:
                     joined = assembler.add(event)
                     if joined is not None:
                         self._described.pop(joined.ref, None)
+                        self._planned.discard(joined.ref)
                         self.stats.add(buckets_done=1)
                         yield from self._checked(verifier, joined)
                 if verifier is not None:
@@ -151,6 +158,8 @@ class Engine:
             if verifier is not None:
                 yield from verifier.finish()
             self._stopped_in_run = self._stop.requested
+            if self._state is not None and not self._stopped_in_run:
+                self._state.finish()
         except BaseException:
             self._stop.request()  # the scan failed: wind every unit down instead of finishing it
             raise
@@ -228,9 +237,20 @@ class Engine:
         self.stats.add(units_total=1)
         return unit
 
+    def _units(self, ref: BucketRef, assembler: ResultAssembler) -> tuple[WorkUnit, ...]:
+        """The bucket cut at --key-split and where its provider plans (an S3 Inventory's ranges)."""
+        planned: tuple[str, ...] = ()
+        if isinstance(self._provider, KeyPlanner):
+            planned = self._provider.key_boundaries(ref)
+        units = split_keys(ref, (*self._options.key_splits, *planned))
+        if planned:  # before the first unit is handed out, so no result arrives before this
+            assembler.expect(ref, len(units))
+            self._planned.add(ref)
+        return units
+
     def _describe(self, ref: BucketRef) -> Bucket:
         """The bucket's facts, gathered once however many key ranges it was cut into."""
-        if not self._options.key_splits:
+        if not self._options.key_splits and ref not in self._planned:
             return self._provider.describe(ref)
         with self._describe_lock:
             future = self._described.get(ref)
@@ -250,6 +270,13 @@ class Engine:
             self.stats.add(units_listed=1)
             emit(self._not_reached_bucket(unit.ref))
             return
+        replay = self._state.finished(unit) if self._state is not None else None
+        if replay is not None:  # --resume: finished before the interruption, reported as it was
+            self.stats.add(units_listed=1, objects_listed=replay.result.objects_listed)
+            for event in replay.events:
+                emit(event)
+            emit(replay.result)
+            return
         started = time.perf_counter()
         try:
             bucket = self._describe(unit.ref)
@@ -265,12 +292,32 @@ class Engine:
             f"{entry.fact}: {entry.reason.split(':', 1)[0]}" for entry in bucket.facts.unreadable
         )
         done = threading.Condition()
+        if self._state is not None:
+            emit = self._kept(emit, tally, done)
         truncated = self._walk(bucket, unit.keys, tally, done, emit)
         self.stats.add(units_listed=1)  # once all are, the objects due for analysis are counted
         with done:
             done.wait_for(lambda: tally.pending == 0)
         self._keep_checkable(bucket, tally)
-        emit(self._result(bucket, access, tally, truncated))
+        result = self._result(bucket, access, tally, truncated)
+        cut = tally.stopped or tally.listing_failed or tally.skipped[INTERRUPTED]
+        if self._state is not None and not cut:  # a unit cut short is scanned again on --resume
+            self._state.unit_done(unit, tally.events, result)
+        emit(result)
+
+    @staticmethod
+    def _kept(
+        emit: Callable[[Event], None], tally: _Tally, done: threading.Condition
+    ) -> Callable[[Event], None]:
+        """`emit` that also keeps the unit's findings and unreadable objects for --state."""
+
+        def keep(event: Event) -> None:
+            if not isinstance(event, BucketResult):
+                with done:
+                    tally.events.append(event)
+            emit(event)
+
+        return keep
 
     def _walk(
         self,
@@ -286,7 +333,7 @@ class Engine:
         prefixes = self._options.include_prefixes or ("",)
         try:
             for prefix in prefixes:
-                for obj in self._timed_listing(bucket, prefix, keys.start_after):
+                for obj in self._timed_listing(bucket, prefix, keys):
                     if self._stop.requested:
                         with done:
                             tally.stopped = True
@@ -303,7 +350,9 @@ class Engine:
                         with done:
                             tally.skipped["out_of_scope"] += 1
                         continue
-                    self._dispatch(bucket, obj, needs_facts, tally, done, emit)
+                    # An object listed with its facts (an inventory's ACL) needs no call.
+                    calls = needs_facts and obj.facts is None
+                    self._dispatch(bucket, obj, calls, tally, done, emit)
         except Exception as error:  # noqa: BLE001 - any SDK failure: record it, keep the scan going
             with done:
                 tally.error(
@@ -314,10 +363,12 @@ class Engine:
             return True
         return False
 
-    def _timed_listing(
-        self, bucket: Bucket, prefix: str, start_after: str
-    ) -> Iterator[StoredObject]:
-        objects = self._provider.objects(bucket, prefix, start_after)
+    def _timed_listing(self, bucket: Bucket, prefix: str, keys: KeyRange) -> Iterator[StoredObject]:
+        objects = (
+            self._provider.objects_in(bucket, prefix, keys)
+            if isinstance(self._provider, KeyPlanner)
+            else self._provider.objects(bucket, prefix, keys.start_after)
+        )
         while True:
             started = time.perf_counter()
             obj = next(objects, None)
@@ -399,6 +450,10 @@ class Engine:
             if needs_facts and not self._worth_reading(bucket, obj, verdict, tally, done):
                 return
             assert self._analyzer is not None
+            earlier = self._state.earlier(bucket.ref, obj) if self._state is not None else None
+            if earlier is not None:
+                self._carry(bucket, obj, verdict, earlier, tally, done, emit)
+                return
             if self._stop.requested:
                 self._interrupted(tally, done)
                 return
@@ -420,6 +475,46 @@ class Engine:
         finally:
             if finished:
                 self._release(tally, done)
+
+    def _carry(
+        self,
+        bucket: Bucket,
+        obj: StoredObject,
+        verdict: ObjectAccess,
+        earlier: Earlier,
+        tally: _Tally,
+        done: threading.Condition,
+        emit: Callable[[Event], None],
+    ) -> None:
+        """An unchanged object: its earlier outcome under today's verdict, without reading it."""
+        assert self._state is not None
+        outcome = earlier.outcome
+        carried = earlier.run != self._state.run  # else read by this run before a --resume
+        with done:
+            if carried:
+                tally.carried += 1
+            else:
+                tally.inspected += 1
+                tally.partly_read += bool(reading_limits(outcome.notes))
+        self.stats.add(objects_carried=int(carried), objects_inspected=int(not carried))
+        if outcome.category is None or outcome.document_type is None:
+            return  # clean then, clean now
+        with done:
+            tally.findings += 1
+        self.stats.add(findings=1)
+        emit(
+            Finding(
+                **self._where(bucket, obj, verdict),
+                category=outcome.category,
+                document_type=outcome.document_type,
+                severity=severity(verdict.read, outcome.category),
+                confidence=outcome.confidence,
+                evidence=outcome.evidence,
+                notes=outcome.notes,
+                bucket_tags=bucket_tags(bucket.facts),
+                carried_from=earlier.analysed_at if carried else None,
+            )
+        )
 
     def _analysed(
         self,
@@ -457,6 +552,11 @@ class Engine:
             tally.inspected += 1
             tally.partly_read += bool(limits)
         if result.category is not None and result.document_type is not None:
+            if self._state is not None:
+                found = Outcome(
+                    result.category, result.document_type, result.confidence, result.evidence, notes
+                )
+                self._state.record(bucket.ref, obj, found)
             with done:
                 tally.findings += 1
             self.stats.add(findings=1)
@@ -479,6 +579,8 @@ class Engine:
                 tally.unreadable[reason] += 1
             self.stats.add(objects_unreadable=1)
             emit(UnreadableObject(**self._where(bucket, obj, verdict), reason=reason, notes=notes))
+        elif self._state is not None:  # clean; could-not-tell is never recorded, so read again
+            self._state.record(bucket.ref, obj, Outcome(notes=notes))
         self._release(tally, done)
 
     def _not_judged(
@@ -584,6 +686,7 @@ class Engine:
             error_counts=dict(tally.error_counts),
             website=serves_website(bucket.facts, bucket.name),
             tags=bucket_tags(bucket.facts),
+            objects_carried_forward=tally.carried,
         )
 
 

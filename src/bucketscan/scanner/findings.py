@@ -38,6 +38,8 @@ class Finding(AnalysedObject):
     evidence: tuple[Signal, ...]
     mute_reason: str | None = None  # set when a mutelist entry mutes it: kept, not counted
     bucket_tags: Tags | None = None  # its bucket's tags, for the mutelist; None: not read
+    # The start of the earlier run that read it, when --state carried it forward unread.
+    carried_from: str | None = None
 
     @property
     def muted(self) -> bool:
@@ -89,6 +91,7 @@ class BucketResult:
     tags: Tags | None = None  # tags (S3), labels (GCS) or metadata (Azure); None: not read
     # The mutelist's reason when an intended_public entry says it is meant to be public.
     intended_public: str | None = None
+    objects_carried_forward: int = 0  # unchanged since --state's earlier run: not read again
 
     @property
     def unreadable(self) -> int:
@@ -146,6 +149,7 @@ class ScanSummary:
     buckets_not_listed: int = 0  # possibly readable buckets whose listing failed
     buckets_missing: tuple[str, ...] = ()  # named buckets that do not exist
     verification: dict[str, int] = field(default_factory=dict)  # anonymous probes by agreement
+    objects_carried_forward: int = 0  # unchanged since --state's earlier run: not read again
 
     @property
     def disagreements(self) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from bucketscan import __version__
 from bucketscan.metering import Meter
@@ -15,15 +17,28 @@ from bucketscan.providers.base import Provider
 from bucketscan.scanner.analyzer import Analyzer, ProcessAnalyzer
 from bucketscan.scanner.baseline import Baseline
 from bucketscan.scanner.coverage import coverage_of
-from bucketscan.scanner.engine import Engine
+from bucketscan.scanner.engine import Engine, Event
 from bucketscan.scanner.findings import BucketResult, Finding, ScanSummary, UnreadableObject
 from bucketscan.scanner.interrupt import Stop
-from bucketscan.scanner.meta import ScanMeta
+from bucketscan.scanner.meta import Interruption, ScanMeta
 from bucketscan.scanner.muting import marked_bucket, muted_finding
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.report.writer import ReportWriter
+from bucketscan.scanner.state import ScanState
 from bucketscan.scanner.stats import ScanStats
 from bucketscan.scanner.summary import SummaryBuilder
+
+
+class EventSource(Protocol):
+    """What run_scan reads events from: the local Engine, or a distributed sweep."""
+
+    def run(self) -> Iterator[Event]:
+        """Every event of the scan, as found."""
+        ...
+
+    def interruption(self) -> Interruption | None:
+        """What a stop request left unreached, if one came."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -55,20 +70,24 @@ def run_scan(
     stop: Stop | None = None,
     mutelist: Mutelist | None = None,
     today: date | None = None,
+    state: ScanState | None = None,
+    source: EventSource | None = None,
 ) -> ScanOutcome:
     """Scan every bucket of a provider and feed each writer as events arrive; a `stop` request
     ends the scan early, and the report says what was not reached. A `mutelist` marks findings
-    muted and buckets intended-public (its entries expire after `today`, by default UTC's)."""
+    muted and buckets intended-public (its entries expire after `today`, by default UTC's).
+    A `state` (--state) carries unchanged objects' outcomes forward and records finished units.
+    A `source` (--executor dask) replaces the local engine: it reads and analyses elsewhere."""
     today = today or datetime.now(UTC).date()
     stats = stats or ScanStats()
     started, clock = _now(), time.perf_counter()
     meta = ScanMeta("bucketscan", __version__, provider.name, started, None, None, asdict(options))
     for writer in writers:
         writer.start(meta)
-    owned = analyzer is None and options.content
+    owned = source is None and analyzer is None and options.content
     if owned:
         analyzer = ProcessAnalyzer(options.worker_count, ocr_engine=options.ocr_engine)
-    engine = Engine(
+    engine: EventSource = source or Engine(
         provider,
         EVALUATORS[provider.name],
         options,
@@ -76,6 +95,7 @@ def run_scan(
         meter=meter,
         stats=stats,
         stop=stop,
+        state=state,
     )
     totals = SummaryBuilder()
     findings: list[Finding] = []

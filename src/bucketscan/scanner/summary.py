@@ -29,6 +29,7 @@ class SummaryBuilder:
         self._not_listed = 0
         self._missing: list[str] = []
         self._verification: Counter[str] = Counter()
+        self._carried = 0
 
     def bucket(self, result: BucketResult) -> None:
         """Add one finished bucket."""
@@ -42,6 +43,7 @@ class SummaryBuilder:
         self._errors += len(result.errors)
         self._not_judged.update(result.objects_not_judged)
         self._partly_read += result.objects_partly_read
+        self._carried += result.objects_carried_forward
         self._possibly_exposed += result.possibly_exposed
         self._not_listed += result.not_listed
         if result.missing:
@@ -90,4 +92,5 @@ class SummaryBuilder:
             buckets_not_listed=self._not_listed,
             buckets_missing=tuple(sorted(self._missing)),
             verification=dict(self._verification),
+            objects_carried_forward=self._carried,
         )

@@ -62,7 +62,8 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
     for result in ordered:
         console.print(
             f"  [bold]{text(result.ref.name)}[/] [dim]{result.objects_listed:,} objects listed, "
-            f"{result.objects_inspected:,} inspected{', listing cut short' * result.truncated}[/]"
+            f"{result.objects_inspected:,} inspected{_carried(result.objects_carried_forward)}"
+            f"{', listing cut short' * result.truncated}[/]"
             f"{_unreadable_count(result.unreadable)}"
         )
         for line in reason_lines(result):
@@ -92,6 +93,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         f"[bold]{summary.buckets}[/] buckets · "
         f"[bold]{summary.objects_listed:,}[/] objects listed · "
         f"[bold]{summary.objects_inspected:,}[/] inspected · "
+        f"{_carried_total(summary.objects_carried_forward)}"
         f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings"
         f"{f' ({by_type})' if by_type else ''} · "
         f"{_unreadable_total(summary.objects_unreadable)}"
@@ -120,6 +122,16 @@ def disagreement_warning(outcome: ScanOutcome) -> str | None:
     more = f"; {hidden} more in the report" if hidden > 0 else ""
     checks = "check disagrees" if count == 1 else "checks disagree"
     return f"[bold yellow]warning:[/] {count} anonymous {checks} with the verdicts: {shown}{more}"
+
+
+def _carried(count: int) -> str:
+    """`, N carried forward` when --state spared objects a second reading."""
+    return f", {count:,} carried forward" if count else ""
+
+
+def _carried_total(count: int) -> str:
+    """`N carried forward (not read again) · ` when --state spared objects a second reading."""
+    return f"[bold]{count:,}[/] carried forward (not read again) · " if count else ""
 
 
 def _unreadable_count(count: int) -> str:

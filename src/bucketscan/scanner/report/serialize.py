@@ -47,8 +47,8 @@ def _located(item: AnalysedObject) -> JsonDict:
 
 
 def finding_json(finding: Finding) -> JsonDict:
-    """One finding, with its stable id."""
-    return {
+    """One finding, with its stable id (and, when --state carried it forward, since when)."""
+    body: JsonDict = {
         "id": finding.id,
         **_located(finding),
         "category": finding.category.value,
@@ -59,6 +59,9 @@ def finding_json(finding: Finding) -> JsonDict:
         "muted": finding.muted,
         "mute_reason": finding.mute_reason,
     }
+    if finding.carried_from is not None:
+        body["carried_from"] = finding.carried_from
+    return body
 
 
 def evidence_text(finding: Finding, limit: int = 3) -> str:
@@ -96,6 +99,7 @@ def bucket_json(result: BucketResult) -> JsonDict:
             "unreadable": result.objects_unreadable,
             "not_judged": result.objects_not_judged,
             "partly_read": result.objects_partly_read,
+            "carried_forward": result.objects_carried_forward,
         },
         "findings": result.findings,
         "errors": list(result.errors),
