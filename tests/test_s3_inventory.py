@@ -13,7 +13,6 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -41,6 +40,7 @@ from bucketscan.scanner.analyzer import InlineAnalyzer
 from bucketscan.scanner.options import ScanOptions
 from bucketscan.scanner.runner import ScanOutcome, run_scan
 from bucketscan.scanner.stats import ScanStats
+from test_provider_aws import fake_env  # noqa: F401  # a fixture: throwaway credentials
 
 SOURCE, OTHER, DEST = "uploads", "other", "inventory-dest"
 CONFIG = "daily"
@@ -68,23 +68,7 @@ class Row:
 
 
 @pytest.fixture
-def fake_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def s3(fake_env: None) -> Iterator[Any]:
+def s3(fake_env: None) -> Iterator[Any]:  # noqa: F811  # the imported fixture
     """A moto account with two buckets where object ACLs count, and an inventory destination."""
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")

@@ -672,6 +672,20 @@ def _established(response: Any) -> str | None:
     return str(policy) if policy else None
 
 
+def base_session(profile: str | None, region: str | None) -> boto3.Session:
+    """A session on the standard credential chain; ProviderError (one line) without credentials."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound as error:
+        raise ProviderError(f"AWS profile not found: {profile}") from error
+    if session.get_credentials() is None:
+        raise ProviderError(
+            "no AWS credentials found (set a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+            "or an instance role)"
+        )
+    return session
+
+
 def open_aws(
     profile: str | None,
     region: str | None,
@@ -691,15 +705,7 @@ def open_aws(
     if locations and importlib.util.find_spec("pyarrow") is None:
         raise ProviderError("--inventory needs pyarrow: pip install 'bucketscan[inventory]'")
     endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound as error:
-        raise ProviderError(f"AWS profile not found: {profile}") from error
-    if session.get_credentials() is None:
-        raise ProviderError(
-            "no AWS credentials found (set a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-            "or an instance role)"
-        )
+    session = base_session(profile, region)
     provider = AwsProvider(
         session,
         endpoint_url=endpoint_url,

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bucketscan.metering import Meter
+from bucketscan.providers.aws import base_session
 from bucketscan.providers.aws_facts import AWS_FAILURES, error_text
 from bucketscan.providers.aws_retry import AccountRetry
-from bucketscan.providers.aws_spec import AwsSpec, base_session, role_arn
+from bucketscan.providers.aws_spec import AwsSpec, role_arn
 from bucketscan.providers.base import ProviderError
 from bucketscan.providers.sweep import SweepProvider
 

@@ -12,10 +12,9 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ProfileNotFound
 
 from bucketscan.metering import Meter
-from bucketscan.providers.aws import AwsProvider, base_config
+from bucketscan.providers.aws import AwsProvider, base_config, base_session
 from bucketscan.providers.aws_facts import AWS_FAILURES, error_text
 from bucketscan.providers.aws_retry import AccountRetry
 from bucketscan.providers.base import ProviderError
@@ -27,20 +26,6 @@ _STS_CONFIG = Config(connect_timeout=5, read_timeout=15)
 def role_arn(account: str, role_name: str) -> str:
     """The ARN of a role by name in an account (a path in the name is kept)."""
     return f"arn:aws:iam::{account}:role/{role_name.strip('/')}"
-
-
-def base_session(profile: str | None, region: str | None) -> boto3.Session:
-    """A session on the standard credential chain; ProviderError (one line) without credentials."""
-    try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound as error:
-        raise ProviderError(f"AWS profile not found: {profile}") from error
-    if session.get_credentials() is None:
-        raise ProviderError(
-            "no AWS credentials found (set a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-            "or an instance role)"
-        )
-    return session
 
 
 def assume(sts: Any, arn: str, external_id: str | None, session_name: str) -> tuple[str, str, str]:
