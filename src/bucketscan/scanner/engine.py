@@ -497,8 +497,23 @@ class Engine:
                 tally.inspected += 1
                 tally.partly_read += bool(reading_limits(outcome.notes))
         self.stats.add(objects_carried=int(carried), objects_inspected=int(not carried))
-        if outcome.category is None or outcome.document_type is None:
-            return  # clean then, clean now
+        if outcome.category is not None:  # else clean then, clean now
+            carried_from = earlier.analysed_at if carried else None
+            self._found(bucket, obj, verdict, outcome, tally, done, emit, carried_from)
+
+    def _found(
+        self,
+        bucket: Bucket,
+        obj: StoredObject,
+        verdict: ObjectAccess,
+        outcome: Outcome,
+        tally: _Tally,
+        done: threading.Condition,
+        emit: Callable[[Event], None],
+        carried_from: str | None = None,
+    ) -> None:
+        """A finding of what content analysis concluded, under today's verdict."""
+        assert outcome.category is not None and outcome.document_type is not None
         with done:
             tally.findings += 1
         self.stats.add(findings=1)
@@ -512,7 +527,7 @@ class Engine:
                 evidence=outcome.evidence,
                 notes=outcome.notes,
                 bucket_tags=bucket_tags(bucket.facts),
-                carried_from=earlier.analysed_at if carried else None,
+                carried_from=carried_from,
             )
         )
 
@@ -552,26 +567,12 @@ class Engine:
             tally.inspected += 1
             tally.partly_read += bool(limits)
         if result.category is not None and result.document_type is not None:
-            if self._state is not None:
-                found = Outcome(
-                    result.category, result.document_type, result.confidence, result.evidence, notes
-                )
-                self._state.record(bucket.ref, obj, found)
-            with done:
-                tally.findings += 1
-            self.stats.add(findings=1)
-            emit(
-                Finding(
-                    **self._where(bucket, obj, verdict),
-                    category=result.category,
-                    document_type=result.document_type,
-                    severity=severity(verdict.read, result.category),
-                    confidence=result.confidence,
-                    evidence=result.evidence,
-                    notes=notes,
-                    bucket_tags=bucket_tags(bucket.facts),
-                )
+            found = Outcome(
+                result.category, result.document_type, result.confidence, result.evidence, notes
             )
+            if self._state is not None:
+                self._state.record(bucket.ref, obj, found)
+            self._found(bucket, obj, verdict, found, tally, done, emit)
         elif result.unreadable is not None or limits:
             # Nothing found in what was read; where part went unread that is could-not-tell.
             reason = result.unreadable or limits[0]
