@@ -18,8 +18,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from cpu import cpu_seconds
 
-from bucketscan.policies.classify import classify_document
-from bucketscan.policies.extract import ExtractLimits, extract
+from bucketscan.policies.classify import examine
+from bucketscan.policies.extract import ExtractLimits
 from bucketscan.synthetic.corpus import generate_corpus
 
 
@@ -46,8 +46,7 @@ def run(seed: int, per_type: int) -> list[Outcome]:
     limits = ExtractLimits()
     for file in generate_corpus(seed, per_type):
         start, cpu_start = time.perf_counter(), cpu_seconds()
-        doc = extract(file.data, file.name, limits)
-        result = classify_document(doc)
+        doc, result = examine(file.data, file.name, limits)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
         outcomes.append(
             Outcome(

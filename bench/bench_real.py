@@ -20,8 +20,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from cpu import cpu_seconds
 
-from bucketscan.policies.classify import classify_document
-from bucketscan.policies.extract import ExtractLimits, extract
+from bucketscan.policies.classify import examine
+from bucketscan.policies.extract import ExtractLimits
 from bucketscan.policies.extract.engines import ENGINES
 
 DEFAULT_DOCS = Path(__file__).resolve().parents[2] / "shared" / "real-docs"
@@ -52,8 +52,7 @@ def run(docs: Path, engine: str, verbose: bool) -> list[Outcome]:
         label = labels[name]
         data = (docs / "files" / name).read_bytes()
         cpu = cpu_seconds()
-        doc = extract(data, name, limits)
-        result = classify_document(doc)
+        doc, result = examine(data, name, limits)
         outcomes.append(
             Outcome(
                 name,

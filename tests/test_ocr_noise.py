@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from bucketscan.policies import icao
-from bucketscan.policies.classify import classify_document
+from bucketscan.policies.classify import classify_document, examine, second_look
 from bucketscan.policies.detectors.common import filled_values
 from bucketscan.policies.detectors.context import label_in
 from bucketscan.policies.detectors.mrz import find_zones, partial_zone
@@ -457,3 +457,41 @@ def test_a_card_with_a_face_read_too_poorly_is_could_not_tell(
     page = Page("BFASOPRT PISOPSRT\nA 3\nP0851A44", "ocr", cues, legibility=legibility)
     result = classify_document(Document("p.jpg", "image/jpeg", (page,)))
     assert result.category is None and (result.unreadable is not None) is unsure
+
+
+@pytest.mark.parametrize(
+    ("cues", "found", "again"),
+    [
+        (ImageCues(480, 320, card_shape="id1", faces=1), False, True),  # a small card photo
+        (ImageCues(480, 320, faces=1), False, True),  # a face: perhaps a card its outline lost
+        (ImageCues(480, 320), False, False),  # neither card nor face
+        (ImageCues(1600, 1200, card_shape="id1", faces=1), False, False),  # large enough
+        (ImageCues(480, 320, card_shape="id1", faces=1), True, False),  # already found
+    ],
+)
+def test_a_second_look_is_for_small_photos_of_cards_nothing_was_found_on(
+    cues: ImageCues, found: bool, again: bool
+) -> None:
+    doc = Document("p.jpg", "image/jpeg", (Page("x", "ocr", cues),))
+    first, second = _lines()
+    result = classify_document(_image_doc(f"{first}\n{second}") if found else doc)
+    assert second_look(doc, result) is again
+
+
+def test_magnified_images_stay_within_the_pixel_bound() -> None:
+    image = Image.new("RGB", (400, 300))
+    assert images._magnified(image, ExtractLimits(magnify=2.0)).size == (800, 600)
+    bounded = images._magnified(image, ExtractLimits(magnify=2.0, max_pixels=240_000))
+    assert bounded.width * bounded.height <= 240_000 and bounded.width > 400
+    assert images._magnified(image, ExtractLimits()).size == (400, 300)
+
+
+def test_a_second_look_that_finds_nothing_keeps_the_first_reading() -> None:
+    card = Image.new("RGB", (428, 270), (238, 240, 246))
+    photo = Image.new("RGB", (640, 480), (60, 40, 40))
+    photo.paste(card, (100, 100))
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    doc, result = examine(buffer.getvalue(), "card.png", ExtractLimits(ocr_engine="ppocr"))
+    assert result.category is None and not any("read again" in note for note in doc.notes)
+    assert doc.pages[0].cues is not None and doc.pages[0].cues.width == 640

@@ -65,7 +65,7 @@ def decode(data: bytes, media_type: str, limits: ExtractLimits) -> Decoded:
                 image.seek(0)
             image.load()
             upright = ImageOps.exif_transpose(image)
-            rgb = upright.convert("RGB")
+            rgb = _magnified(upright.convert("RGB"), limits)
     except Image.DecompressionBombError as error:
         return Decoded(None, (f"image skipped by the bomb guard: {error}",))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
@@ -114,6 +114,15 @@ def _whole_card(
     if _BODY_LONG <= long_in / long_out <= 1 / _BODY_LONG and short_in < _BODY_SHORT * short_out:
         return replace(outer, corners=outer.corners - np.array(box[:2], dtype=np.float32))
     return inner
+
+
+def _magnified(image: Image.Image, limits: ExtractLimits) -> Image.Image:
+    """The image enlarged `limits.magnify` times (Lanczos), within the pixel bound."""
+    factor = min(limits.magnify, (limits.max_pixels / max(1, image.width * image.height)) ** 0.5)
+    if factor <= 1.0:
+        return image
+    size = (round(image.width * factor), round(image.height * factor))
+    return image.resize(size, Image.Resampling.LANCZOS)
 
 
 def analyse(

@@ -20,3 +20,4 @@ class ExtractLimits:
     ocr_engine: str = "auto"  # an OcrEngine value
     ocr_timeout_s: float = 20.0
     ocr_languages: str = "jpn+eng"
+    magnify: float = 1.0  # images enlarged so before reading (a second look at a small photo)
