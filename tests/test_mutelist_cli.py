@@ -126,6 +126,11 @@ def test_run_scan_marks_muted_findings_in_markdown_and_the_tally() -> None:
     assert "000000010" not in section
     tally = tally_of(outcome)
     assert (len(tally.findings), tally.muted_findings) == (1, 1)
+    # Accepted, so not counted as an open finding of its severity: only as muted.
+    assert sum(outcome.summary.findings_by_severity.values()) == 1
+    assert sum(outcome.summary.findings_by_type.values()) == 1
+    assert outcome.summary.findings_muted == 1
+    assert "(1 muted, not counted)" in text
 
 
 def test_run_scan_carries_bucket_tags_to_the_mutelist() -> None:

@@ -150,6 +150,7 @@ class ScanSummary:
     buckets_missing: tuple[str, ...] = ()  # named buckets that do not exist
     verification: dict[str, int] = field(default_factory=dict)  # anonymous probes by agreement
     objects_carried_forward: int = 0  # unchanged since --state's earlier run: not read again
+    findings_muted: int = 0  # accepted by a --mutelist entry: in neither count by severity or type
 
     @property
     def disagreements(self) -> int:

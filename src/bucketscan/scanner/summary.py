@@ -30,6 +30,7 @@ class SummaryBuilder:
         self._missing: list[str] = []
         self._verification: Counter[str] = Counter()
         self._carried = 0
+        self._muted = 0
 
     def bucket(self, result: BucketResult) -> None:
         """Add one finished bucket."""
@@ -51,7 +52,10 @@ class SummaryBuilder:
         self._verification.update(item.agreement.value for item in result.verification)
 
     def finding(self, finding: Finding) -> None:
-        """Add one finding."""
+        """Add one finding; a muted one only to the muted count (it was accepted)."""
+        if finding.muted:
+            self._muted += 1
+            return
         self._severity[finding.severity.value] += 1
         self._types[finding.document_type] += 1
 
@@ -91,6 +95,7 @@ class SummaryBuilder:
             buckets_possibly_exposed=self._possibly_exposed,
             buckets_not_listed=self._not_listed,
             buckets_missing=tuple(sorted(self._missing)),
+            findings_muted=self._muted,
             verification=dict(self._verification),
             objects_carried_forward=self._carried,
         )

@@ -96,6 +96,7 @@ def print_scan(console: Console, outcome: ScanOutcome) -> None:
         f"{_carried_total(summary.objects_carried_forward)}"
         f"[bold red]{sum(summary.findings_by_severity.values())}[/] findings"
         f"{f' ({by_type})' if by_type else ''} · "
+        f"{f'{summary.findings_muted} muted · ' if summary.findings_muted else ''}"
         f"{_unreadable_total(summary.objects_unreadable)}"
         f"{_not_judged_total(summary.objects_not_judged, summary.buckets_not_listed)}"
         f"{sum(summary.cost.requests.values()):,} API requests"

@@ -55,7 +55,8 @@ class MarkdownWriter(CollectingWriter):
             f"{_missing(summary.buckets_missing)}",
             f"- {summary.objects_listed:,} objects listed, {summary.objects_inspected:,} inspected"
             f"{_partly(summary.objects_partly_read)}",
-            f"- findings by severity: {_counts(summary.findings_by_severity) or 'none'}",
+            f"- findings by severity: {_counts(summary.findings_by_severity) or 'none'}"
+            f"{_muted(summary.findings_muted)}",
             f"- could not tell (unreadable): {_reasons(summary.objects_unreadable) or 'none'}",
             f"- exposed objects not judged: {_reasons(summary.objects_not_judged) or 'none'}"
             f"{_not_listed(summary.buckets_not_listed)}",
@@ -135,6 +136,10 @@ class MarkdownWriter(CollectingWriter):
                 f"| {cell('; '.join(item.notes))} |"
             )
         return lines
+
+
+def _muted(count: int) -> str:
+    return f" ({count} muted, not counted)" if count else ""
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:
