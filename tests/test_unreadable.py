@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from bucketscan.metering import Meter
+from bucketscan.policies.fingerprint import COULD_NOT_TELL, finding_id
 from bucketscan.providers.memory import MemoryBucket, MemoryProvider
 from bucketscan.records.common import Exposure
 from bucketscan.records.content import Category, Classification, Signal, Strength
@@ -136,6 +137,13 @@ def test_json_report_lists_unreadable_objects_and_validates() -> None:
     assert report["buckets"][0]["objects"]["unreadable"] == {TIMED_OUT: 2, ILLEGIBLE: 1}
     assert report["summary"]["objects_unreadable"] == {TIMED_OUT: 2, ILLEGIBLE: 1}
     assert b"blur" not in stream.getvalue().encode()  # object content never reaches the report
+    # Each has its stable id under the could-not-tell rule, distinct per object.
+    ids = [u["id"] for u in report["unreadable"]]
+    expected = [
+        finding_id(u["provider"], u["account"], u["bucket"], u["key"], COULD_NOT_TELL)
+        for u in report["unreadable"]
+    ]
+    assert ids == expected and len(set(ids)) == 3
 
 
 def test_reports_without_the_unreadable_fields_still_validate() -> None:

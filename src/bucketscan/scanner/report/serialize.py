@@ -72,6 +72,7 @@ def evidence_text(finding: Finding, limit: int = 3) -> str:
 def unreadable_json(item: UnreadableObject) -> JsonDict:
     """One analysed object that could not be read (no content, only where it is and why)."""
     return {
+        "id": item.id,
         **_located(item),
         "reason": item.reason,
         "failed": item.failed,
