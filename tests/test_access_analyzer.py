@@ -200,6 +200,21 @@ def test_buckets_without_a_policy_are_not_checked(fake: AccessAnalyzerFake) -> N
     assert CHECK not in meter.requests()
 
 
+@pytest.mark.usefixtures("aws")
+def test_no_access_analyzer_asks_nothing_and_the_verdict_stands(fake: AccessAnalyzerFake) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="open")
+    s3.put_bucket_policy(Bucket="open", Policy=public_read_policy("open", ""))
+    meter = Meter()
+    bucket = describe(provider(meter, access_analyzer=False), "open")
+    assert (facts_of(bucket).analyzer_no_public, facts_of(bucket).analyzer_problem) == (None, None)
+    access = evaluate_bucket(bucket)
+    assert access.read is Exposure.PUBLIC and not with_text(access.reasons, "Access Analyzer")
+    assert fake.requests == 0 and CHECK not in meter.requests()
+    asked = describe(provider(Meter()), "open")  # the default asks
+    assert facts_of(asked).analyzer_no_public is False and fake.requests == 1
+
+
 @pytest.mark.integration
 @pytest.mark.usefixtures("fake_env")
 def test_a_custom_endpoint_asks_only_a_configured_access_analyzer(

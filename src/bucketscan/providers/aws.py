@@ -150,8 +150,10 @@ class AwsProvider:
         inventories: tuple[InventoryLocation, ...] = (),
         inventory_range_keys: int | None = None,
         inventory_threads: int = 4,
+        access_analyzer: bool = True,  # ask IAM Access Analyzer for a second opinion (billed)
     ) -> None:
         self._session = session
+        self._access_analyzer = access_analyzer
         self._endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
         self._bucket_names = bucket_names
         self._meter = meter or Meter()
@@ -416,8 +418,9 @@ class AwsProvider:
         A failure is recorded, never a gap; one that is not about this call (AccessDenied, unknown
         credentials, no endpoint) stops the check for the rest of the scan.
         """
-        if policy is None or (self._endpoint_url and not os.environ.get(ANALYZER_ENDPOINT_ENV)):
-            return None, None, ()  # no policy, or an S3-compatible endpoint: nothing to ask
+        custom = self._endpoint_url and not os.environ.get(ANALYZER_ENDPOINT_ENV)
+        if policy is None or custom or not self._access_analyzer:
+            return None, None, ()  # no policy, an S3-compatible endpoint, or not wanted
         with self._lock:
             stopped = self._analyzer_stopped
         if stopped is not None:
@@ -695,6 +698,7 @@ def open_aws(
     io_threads: int = 8,
     inventories: tuple[str, ...] = (),
     inventory_range_keys: int | None = None,
+    access_analyzer: bool = True,
 ) -> AwsProvider:
     """A checked AwsProvider; raises ProviderError (one line) without credentials or endpoint,
     or with an --inventory that names no source bucket and whose manifest cannot be read."""
@@ -715,6 +719,7 @@ def open_aws(
         inventories=locations,
         inventory_range_keys=inventory_range_keys,
         inventory_threads=max(1, io_threads // 2),
+        access_analyzer=access_analyzer,
     )
     try:
         provider.account_id()

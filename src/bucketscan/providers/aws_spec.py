@@ -61,6 +61,7 @@ class AwsSpec:
     bucket_names: tuple[str, ...] = ()
     io_threads: int = 8
     session_name: str = SESSION_NAME
+    access_analyzer: bool = True  # ask IAM Access Analyzer for a second opinion (billed per call)
 
     @property
     def provider(self) -> str:
@@ -89,6 +90,7 @@ class AwsSpec:
             bucket_names=self.bucket_names,
             meter=meter,
             config=base_config(self.io_threads),
+            access_analyzer=self.access_analyzer,
         )
         try:
             account = provider.account_id()

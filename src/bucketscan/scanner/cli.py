@@ -405,6 +405,14 @@ def scan() -> None:
     help="Cut an inventoried bucket into key ranges of about N keys scanned in "
     "parallel [default: from its object count and --io-threads].",
 )
+@click.option(
+    "--no-access-analyzer",
+    "access_analyzer",
+    flag_value=False,
+    default=True,
+    help="Do not ask IAM Access Analyzer (CheckNoPublicAccess, billed per call) for a second "
+    "opinion on bucket policies.",
+)
 @scan_options
 def scan_aws(
     profile: str | None,
@@ -415,6 +423,7 @@ def scan_aws(
     role_name: str | None,
     external_id: str | None,
     max_accounts: int | None,
+    access_analyzer: bool,
     **kwargs: Any,
 ) -> None:
     """Scan S3 buckets of an AWS account, or of every account of an organisation.
@@ -441,7 +450,8 @@ def scan_aws(
 
         sweep = OrgSweep(role_name, external_id, max_accounts) if role_name else None
         base = AwsSpec("", profile=profile, region=region, endpoint_url=endpoint,
-                       bucket_names=buckets, io_threads=kwargs["io_threads"])  # fmt: skip
+                       bucket_names=buckets, io_threads=kwargs["io_threads"],
+                       access_analyzer=access_analyzer)  # fmt: skip
         execute(lambda meter: open_sweep(sweep, base, meter), kwargs, endpoint)
         return
     execute(
@@ -454,6 +464,7 @@ def scan_aws(
             io_threads=kwargs["io_threads"],
             inventories=tuple(inventories),
             inventory_range_keys=range_keys,
+            access_analyzer=access_analyzer,
         ),
         kwargs,
         endpoint,
