@@ -76,21 +76,22 @@ def account_specs(
     return tuple(specs)
 
 
+def _client(base: AwsSpec, meter: Meter, service: str, connect_attempts: int | None = None) -> Any:
+    """A metered, retrying client of the signed-in identity (the spec's profile and region)."""
+    session = base_session(base.profile, base.region)
+    made = session.client(  # type: ignore[call-overload]
+        service, region_name=base.region or "us-east-1", endpoint_url=base.endpoint_url
+    )
+    AccountRetry(meter, adaptive=False).install(made, service, connect_attempts=connect_attempts)
+    return made
+
+
 def open_organization(sweep: OrgSweep, base: AwsSpec, meter: Meter) -> tuple[AwsSpec, ...]:
     """The organisation's account specs, from the signed-in identity; ProviderError (one line)
     when the identity or the account list cannot be read."""
-    session = base_session(base.profile, base.region)
-
-    def client(service: str) -> Any:
-        made = session.client(  # type: ignore[call-overload]
-            service, region_name=base.region or "us-east-1", endpoint_url=base.endpoint_url
-        )
-        AccountRetry(meter, adaptive=False).install(made, service)
-        return made
-
     try:
-        caller = str(client("sts").get_caller_identity()["Account"])
-        accounts = tuple(member_accounts(client("organizations")))
+        caller = str(_client(base, meter, "sts").get_caller_identity()["Account"])
+        accounts = tuple(member_accounts(_client(base, meter, "organizations")))
     except AWS_FAILURES as error:
         message = " ".join(error_text(error).split())
         raise ProviderError(f"cannot list the organisation's accounts: {message}") from error
@@ -102,13 +103,10 @@ def open_sweep(sweep: OrgSweep | None, base: AwsSpec, meter: Meter) -> SweepProv
     (as a spec a distributed worker can open). ProviderError (one line) when it cannot start."""
     if sweep is not None:
         return SweepProvider(open_organization(sweep, base, meter), meter)
-    session = base_session(base.profile, base.region)
-    sts = session.client(
-        "sts", region_name=base.region or "us-east-1", endpoint_url=base.endpoint_url
-    )
-    AccountRetry(meter, adaptive=False).install(sts, "sts", connect_attempts=2)
     try:
-        caller = str(sts.get_caller_identity()["Account"])
+        caller = str(
+            _client(base, meter, "sts", connect_attempts=2).get_caller_identity()["Account"]
+        )
     except AWS_FAILURES as error:
         where = f" at {base.endpoint_url}" if base.endpoint_url else ""
         raise ProviderError(f"cannot reach AWS{where}: {error_text(error)}") from error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -129,15 +129,17 @@ class Engine:
         self._checkable: dict[BucketRef, Checkable] = {}  # guarded by _describe_lock
         self._planned: set[BucketRef] = set()  # buckets cut where their provider planned
 
-    def run(self, refs: Iterator[BucketRef] | None = None) -> Iterator[Event]:
-        """Scan every bucket; yield findings and unreadable objects as found, buckets when done."""
+    def run(
+        self, refs: Iterator[BucketRef] | None = None, *, units: Iterable[WorkUnit] | None = None
+    ) -> Iterator[Event]:
+        """Scan every bucket (or just `units`, each one bucket's whole range or a part cut by
+        the caller); yield findings and unreadable objects as found, buckets when done."""
         splits = self._options.key_splits
         assembler = ResultAssembler(units_per_bucket(splits))
-        units = (
-            self._counted_unit(unit)
-            for ref in self._counted(refs if refs is not None else self._provider.bucket_refs())
-            for unit in self._units(ref, assembler)
-        )
+        if units is None:
+            listed = self._counted(refs if refs is not None else self._provider.bucket_refs())
+            units = (unit for ref in listed for unit in self._units(ref, assembler))
+        units = (self._counted_unit(unit) for unit in units)
         verifier = self._verifier()
         finished = threading.Event()
         watch = threading.Thread(target=self._watch_stop, args=(finished,), name="bucketscan-stop")

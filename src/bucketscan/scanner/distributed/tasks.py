@@ -20,7 +20,6 @@ from bucketscan.providers.spec import Refused, Target
 from bucketscan.providers.sweep import SweepProvider
 from bucketscan.records.common import BucketRef, WorkUnit
 from bucketscan.scanner.analyzer import InlineAnalyzer
-from bucketscan.scanner.distributed.ranged import KeyRangeProvider
 from bucketscan.scanner.engine import Engine, Event
 from bucketscan.scanner.interrupt import Stop
 from bucketscan.scanner.meta import Interruption
@@ -71,7 +70,7 @@ def scan_unit(
     scan does on SIGINT, and reports what it did not reach.
     """
     meter, stats, stop = Meter(), ScanStats(), Stop()
-    provider = KeyRangeProvider(SweepProvider((target,), meter, ahead=1), unit.keys)
+    provider = SweepProvider((target,), meter, ahead=1)
     analyzer = InlineAnalyzer(ocr_engine=options.ocr_engine) if options.content else None
     engine = Engine(
         provider,
@@ -83,7 +82,7 @@ def scan_unit(
         stop=stop,
     )
     with _stopped_by(stop_flag, stop):
-        events = tuple(engine.run(iter((unit.ref,))))
+        events = tuple(engine.run(units=(unit,)))
     return UnitOutcome(
         unit, events, meter.reading(), stats.counts(), stats.seconds(), engine.interruption()
     )
