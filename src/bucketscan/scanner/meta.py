@@ -16,6 +16,19 @@ class Interruption:
     bucket_listing_stopped: bool  # buckets after these were never listed
     objects_not_analysed: int  # listed and due to be read, never analysed
 
+    def unreached(self) -> tuple[tuple[str, str], ...]:
+        """What it did not reach, one (what, which) line each; `which` ("" for none) holds
+        bucket names, untrusted text each report escapes its own way."""
+        lines = [("listed objects not analysed", f"{self.objects_not_analysed:,}")]
+        if self.buckets_unfinished:
+            lines.append(("buckets scanned in part", ", ".join(self.buckets_unfinished)))
+        if self.buckets_not_reached:
+            lines.append(("buckets not reached", ", ".join(self.buckets_not_reached)))
+        if self.bucket_listing_stopped:
+            stopped = "the listing of buckets was stopped: further buckets, if any, not reached"
+            lines.append((stopped, ""))
+        return tuple(lines)
+
 
 @dataclass(frozen=True)
 class ScanMeta:

@@ -258,13 +258,7 @@ def _interruption(meta: ScanMeta) -> tuple[str, ...]:
     stopped = meta.interruption
     if stopped is None:
         return ()
-    lines = [f"listed objects not analysed: {stopped.objects_not_analysed:,}"]
-    if stopped.buckets_unfinished:
-        lines.append(f"buckets scanned in part: {', '.join(stopped.buckets_unfinished)}")
-    if stopped.buckets_not_reached:
-        lines.append(f"buckets not reached: {', '.join(stopped.buckets_not_reached)}")
-    if stopped.bucket_listing_stopped:
-        lines.append("the listing of buckets was stopped: further buckets, if any, not reached")
+    lines = [f"{what}: {which}" if which else what for what, which in stopped.unreached()]
     return (f"interrupted by {stopped.signal}", *lines)
 
 

@@ -152,18 +152,13 @@ def _incomplete(meta: ScanMeta) -> list[str]:
     stopped = meta.interruption
     if stopped is None:
         return []
+    unreached = stopped.unreached()
     lines = [
         f"**Incomplete: the scan was interrupted ({stopped.signal}).** What follows covers only "
         "what was reached; nothing here says the rest is safe.",
         "",
-        f"- listed objects not analysed: {stopped.objects_not_analysed:,}",
+        *(f"- {what}: {cell(which)}" if which else f"- {what}" for what, which in unreached),
     ]
-    if stopped.buckets_unfinished:
-        lines.append(f"- buckets scanned in part: {cell(', '.join(stopped.buckets_unfinished))}")
-    if stopped.buckets_not_reached:
-        lines.append(f"- buckets not reached: {cell(', '.join(stopped.buckets_not_reached))}")
-    if stopped.bucket_listing_stopped:
-        lines.append("- the listing of buckets was stopped: further buckets, if any, not reached")
     return [*lines, ""]
 
 
